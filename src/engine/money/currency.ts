@@ -1,0 +1,25 @@
+/**
+ * ISO 4217 currencies and their minor-unit exponents (USD 2, JPY 0, KWD 3), from the ISO list
+ * as packaged by `currency-codes`.
+ */
+import currencyCodes from 'currency-codes';
+
+export type CurrencyCode = string & { readonly __currency: unique symbol };
+
+const exponents = new Map<string, number>();
+for (const entry of currencyCodes.data) {
+  // Funds and metals (XAU, XDR …) have no minor unit ("N.A."); they are not billing currencies.
+  if (typeof entry.digits === 'number' && Number.isInteger(entry.digits)) exponents.set(entry.code, entry.digits);
+}
+
+/** Upper-cases and checks a code; null when it is not an ISO 4217 currency with a minor unit. */
+export function parseCurrency(text: string): CurrencyCode | null {
+  const code = text.trim().toUpperCase();
+  return exponents.has(code) ? (code as CurrencyCode) : null;
+}
+
+export function currencyExponent(currency: CurrencyCode): number {
+  const exponent = exponents.get(currency);
+  if (exponent === undefined) throw new RangeError(`unknown currency ${currency}`);
+  return exponent;
+}
