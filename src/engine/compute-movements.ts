@@ -1,0 +1,185 @@
+/**
+ * The engine's entry point: from a canonical dataset and a resolved configuration, every
+ * subscription's MRR timeline and every movement up to `asOf`. Pure: the same input gives the
+ * same output whatever the order of rows, the machine or its time zone.
+ */
+import type { CalendarDate } from './calendar/calendar-date.js';
+import { momentSortKey } from './calendar/moment-date.js';
+import type { EngineConfig } from './config.js';
+import { customerMovements, type CustomerSubscription } from './customer/customer-movements.js';
+import { reportingTimeline } from './customer/reporting-timeline.js';
+import { RateTable } from './fx/rate-table.js';
+import type { CurrencyCode } from './money/currency.js';
+import type { Dataset, FxRate, InvoiceLine, Plan, SubscriptionEvent } from './model.js';
+import type { DataWarning, Movement, RejectedRow } from './movement.js';
+import { eventTimeline } from './subscription/event-timeline.js';
+import { invoiceTimeline } from './subscription/invoice-timeline.js';
+import { compareStrings, type StatePoint } from './subscription/subscription-state.js';
+
+/** A stretch of constant MRR: from `date` until the next point's date, or through `asOf`. */
+export interface TimelinePoint {
+  readonly date: CalendarDate;
+  /** Native MRR, rounded once, in minor units of the subscription's currency. */
+  readonly nativeMrr: number;
+  /** MRR in minor units of the reporting currency. */
+  readonly mrr: number;
+}
+
+export interface SubscriptionTimeline {
+  readonly subscriptionId: string;
+  readonly customerId: string;
+  readonly currency: CurrencyCode;
+  /** Sorted by date; the first point is the first day with MRR; consecutive points differ. */
+  readonly points: readonly TimelinePoint[];
+  /** The native states, including those scheduled after asOf (for committed MRR). */
+  readonly states: readonly StatePoint[];
+  readonly planIds: readonly string[];
+}
+
+export interface ComputeResult {
+  /** Sorted by date, customer_id, subscription_id, type. */
+  readonly movements: readonly Movement[];
+  /** Sorted by customer_id, subscription_id. */
+  readonly timelines: readonly SubscriptionTimeline[];
+  /** Rows the engine could not apply (invalid event sequences, inconsistent subscriptions). */
+  readonly rejects: readonly RejectedRow[];
+  readonly warnings: readonly DataWarning[];
+}
+
+export interface ComputeOptions {
+  /** Rates used when the dataset brings none (the bundled reference history). */
+  readonly fallbackRates?: readonly FxRate[];
+}
+
+interface SubscriptionSource {
+  readonly subscriptionId: string;
+  readonly customerId: string;
+  readonly currency: CurrencyCode;
+  readonly lines: InvoiceLine[];
+  readonly events: SubscriptionEvent[];
+}
+
+export function compareMovements(a: Movement, b: Movement): number {
+  return (
+    a.date - b.date ||
+    compareStrings(a.customerId, b.customerId) ||
+    compareStrings(a.subscriptionId, b.subscriptionId) ||
+    compareStrings(a.type, b.type)
+  );
+}
+
+/**
+ * Groups lines and events by subscription. A subscription has one customer and one currency,
+ * those of its earliest row; rows that disagree are rejected rather than guessed at.
+ */
+function groupSubscriptions(dataset: Dataset, config: EngineConfig, rejects: RejectedRow[]): SubscriptionSource[] {
+  const zone = config.timezone;
+  const bySubscription = new Map<string, SubscriptionSource>();
+  const compareKeys = (a: [number, number], b: [number, number]) => a[0] - b[0] || (a[1] === b[1] ? 0 : a[1] < b[1] ? -1 : 1);
+
+  const mrrLines = dataset.invoiceLines.filter(
+    (line) => (line.type === 'subscription' || line.type === 'trial') && line.subscriptionId !== null && line.serviceStart && line.serviceEnd,
+  );
+  mrrLines.sort(
+    (a, b) => compareKeys(momentSortKey(a.serviceStart!, zone), momentSortKey(b.serviceStart!, zone)) || compareStrings(a.lineId, b.lineId),
+  );
+  for (const line of mrrLines) {
+    const id = line.subscriptionId!;
+    const source = bySubscription.get(id);
+    if (!source) {
+      bySubscription.set(id, { subscriptionId: id, customerId: line.customerId, currency: line.currency, lines: [line], events: [] });
+      continue;
+    }
+    if (line.customerId !== source.customerId) {
+      rejects.push(reject(line.source, 'customer_id', `subscription ${id} belongs to customer ${source.customerId}, not ${line.customerId}`));
+    } else if (line.currency !== source.currency) {
+      rejects.push(reject(line.source, 'currency', `subscription ${id} is billed in ${source.currency}, not ${line.currency}`));
+    } else source.lines.push(line);
+  }
+
+  const invoiceStyle = new Set(bySubscription.keys());
+  const events = [...dataset.subscriptionEvents].sort(
+    (a, b) => compareKeys(momentSortKey(a.effectiveAt, zone), momentSortKey(b.effectiveAt, zone)) || compareStrings(a.eventId, b.eventId),
+  );
+  for (const event of events) {
+    const id = event.subscriptionId;
+    if (invoiceStyle.has(id)) {
+      rejects.push(reject(event.source, 'subscription_id', `subscription ${id} is described by invoice lines; its events are not applied`));
+      continue;
+    }
+    let source = bySubscription.get(id);
+    if (!source) {
+      if (event.currency === null) {
+        rejects.push(reject(event.source, 'type', `${event.type} of subscription ${id}, which is not started`));
+        continue;
+      }
+      source = { subscriptionId: id, customerId: event.customerId, currency: event.currency, lines: [], events: [] };
+      bySubscription.set(id, source);
+    }
+    if (event.customerId !== source.customerId) {
+      rejects.push(reject(event.source, 'customer_id', `subscription ${id} belongs to customer ${source.customerId}, not ${event.customerId}`));
+    } else if (event.currency !== null && event.currency !== source.currency) {
+      rejects.push(reject(event.source, 'currency', `subscription ${id} is billed in ${source.currency}, not ${event.currency}`));
+    } else source.events.push(event);
+  }
+  return [...bySubscription.values()].sort(
+    (a, b) => compareStrings(a.customerId, b.customerId) || compareStrings(a.subscriptionId, b.subscriptionId),
+  );
+}
+
+function reject(source: { file: string; line: number }, column: string, message: string): RejectedRow {
+  return { file: source.file, line: source.line, column, message };
+}
+
+export function computeMovements(dataset: Dataset, config: EngineConfig, options: ComputeOptions = {}): ComputeResult {
+  const rejects: RejectedRow[] = [];
+  const warnings: DataWarning[] = [];
+  const plans = new Map<string, Plan>(dataset.plans.map((plan) => [plan.planId, plan]));
+  const rates = new RateTable(dataset.fxRates.length > 0 ? dataset.fxRates : (options.fallbackRates ?? []));
+
+  const subscriptions = groupSubscriptions(dataset, config, rejects);
+  const timelines: SubscriptionTimeline[] = [];
+  const movements: Movement[] = [];
+
+  for (let start = 0; start < subscriptions.length; ) {
+    const customerId = subscriptions[start]!.customerId;
+    let end = start;
+    while (end < subscriptions.length && subscriptions[end]!.customerId === customerId) end++;
+    const forCustomer: CustomerSubscription[] = [];
+    for (const source of subscriptions.slice(start, end)) {
+      const result =
+        source.lines.length > 0
+          ? invoiceTimeline(source.subscriptionId, customerId, source.lines, plans, config)
+          : eventTimeline(source.events, plans, config);
+      rejects.push(...result.rejects);
+      warnings.push(...result.warnings.filter((warning) => warning.date === undefined || warning.date <= config.asOf));
+      const points = reportingTimeline(result.points, source.currency, rates, config);
+      forCustomer.push({ subscriptionId: source.subscriptionId, currency: source.currency, points });
+      timelines.push({
+        subscriptionId: source.subscriptionId,
+        customerId,
+        currency: source.currency,
+        points: compactTimeline(points),
+        states: result.points,
+        planIds: [...new Set(result.points.flatMap((p) => p.state.items.map((item) => item.planId)).filter((id) => id !== null))].sort(compareStrings),
+      });
+    }
+    movements.push(...customerMovements(customerId, forCustomer, config));
+    start = end;
+  }
+
+  movements.sort(compareMovements);
+  rejects.sort((a, b) => compareStrings(a.file, b.file) || a.line - b.line || compareStrings(a.column, b.column));
+  return { movements, timelines, rejects, warnings };
+}
+
+function compactTimeline(points: ReadonlyArray<{ date: CalendarDate; state: { mrr: number }; mrr: number }>): TimelinePoint[] {
+  const result: TimelinePoint[] = [];
+  for (const point of points) {
+    const previous = result.at(-1);
+    if (previous ? previous.mrr === point.mrr && previous.nativeMrr === point.state.mrr : point.mrr === 0) continue;
+    result.push({ date: point.date, nativeMrr: point.state.mrr, mrr: point.mrr });
+  }
+  return result;
+}
+

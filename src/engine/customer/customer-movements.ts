@@ -1,0 +1,209 @@
+/**
+ * One customer's movements (mrr-rules.md §5–6): each subscription's daily change splits into
+ * an FX part and a business part, and business parts are typed by the customer's state.
+ */
+import type { CalendarDate } from '../calendar/calendar-date.js';
+import { assert } from '../assert.js';
+import type { EngineConfig } from '../config.js';
+import { convertExactly, convertMinorUnits } from '../fx/convert-minor-units.js';
+import type { CurrencyCode } from '../money/currency.js';
+import { divide, equals, multiply, ratio, roundRatio, subtract, add, ZERO, type Ratio } from '../money/ratio.js';
+import type { Movement, MovementReason, MovementType } from '../movement.js';
+import { compareStrings, type PlanItem, type SubscriptionState } from '../subscription/subscription-state.js';
+import type { ReportingPoint } from './reporting-timeline.js';
+
+export interface CustomerSubscription {
+  readonly subscriptionId: string;
+  readonly currency: CurrencyCode;
+  readonly points: readonly ReportingPoint[];
+}
+
+interface Running {
+  readonly subscription: CustomerSubscription;
+  state: SubscriptionState | null;
+  rate: Ratio | null;
+  mrr: number;
+  next: number;
+}
+
+interface Change {
+  readonly running: Running;
+  readonly before: { state: SubscriptionState | null; rate: Ratio | null; mrr: number };
+  readonly after: ReportingPoint;
+  readonly fx: number;
+  readonly business: number;
+}
+
+export function customerMovements(
+  customerId: string,
+  subscriptions: readonly CustomerSubscription[],
+  config: EngineConfig,
+): Movement[] {
+  const reporting = config.currency;
+  const running: Running[] = [...subscriptions]
+    .sort((a, b) => compareStrings(a.subscriptionId, b.subscriptionId))
+    .map((subscription) => ({ subscription, state: null, rate: null, mrr: 0, next: 0 }));
+  const days = [...new Set(subscriptions.flatMap((s) => s.points.map((p) => p.date)))].sort((a, b) => a - b);
+
+  const movements: Movement[] = [];
+  let total = 0;
+  let everPaid = false;
+  let churnedOn: CalendarDate | null = null;
+
+  for (const day of days) {
+    const changes: Change[] = [];
+    for (const run of running) {
+      const point = run.subscription.points[run.next];
+      if (!point || point.date !== day) continue;
+      run.next++;
+      const before = { state: run.state, rate: run.rate, mrr: run.mrr };
+      const m0 = before.state?.mrr ?? 0;
+      // A subscription that stops keeps its last rate, so a churn removes exactly what was reported.
+      const r1 = point.rate ?? before.rate;
+      const m0AtNewRate = m0 === 0 ? 0 : convertMinorUnits(m0, r1!, run.subscription.currency, reporting);
+      const fx = m0AtNewRate - before.mrr;
+      const business = point.mrr - m0AtNewRate;
+      changes.push({ running: run, before, after: point, fx, business });
+      run.state = point.state;
+      run.rate = r1;
+      run.mrr = point.mrr;
+    }
+    const previousTotal = total;
+    for (const change of changes) total += change.fx + change.business;
+    const payingBefore = previousTotal > 0;
+    const payingAfter = total > 0;
+
+    let businessType: 'new' | 'reactivation' | 'churn' | 'existing' | 'none';
+    if (!payingBefore && payingAfter) {
+      const window = config.reactivationWindowDays;
+      const returning = everPaid && (window === null || churnedOn === null || day - churnedOn <= window);
+      businessType = returning ? 'reactivation' : 'new';
+    } else if (payingBefore && !payingAfter) businessType = 'churn';
+    else if (payingBefore) businessType = 'existing';
+    else businessType = 'none';
+
+    for (const change of changes) {
+      const { running: run, before, after } = change;
+      const base = {
+        date: day,
+        customerId,
+        subscriptionId: run.subscription.subscriptionId,
+        currency: reporting,
+        nativeCurrency: run.subscription.currency,
+        customerMrr: total,
+        sources: changeSources(before.state, after.state),
+      };
+      if (change.business !== 0) {
+        assert(businessType !== 'none', `customer ${customerId} changed MRR without paying on either day`);
+        const type: MovementType = businessType === 'existing' ? (change.business > 0 ? 'expansion' : 'contraction') : businessType;
+        const explained =
+          type === 'expansion' || type === 'contraction'
+            ? explain(before.state, after.state, change.business, after.rate ?? before.rate!, run.subscription.currency, reporting)
+            : { reason: null, priceEffect: null, volumeEffect: null, mixEffect: null };
+        movements.push({
+          ...base,
+          type,
+          ...explained,
+          amount: change.business,
+          nativeAmount: after.state.mrr - (before.state?.mrr ?? 0),
+          planId: primaryPlan(after.state.items.length > 0 ? after.state : before.state),
+        });
+      }
+      if (change.fx !== 0) {
+        movements.push({
+          ...base,
+          type: 'fx',
+          reason: null,
+          amount: change.fx,
+          nativeAmount: 0,
+          planId: primaryPlan(after.state.items.length > 0 ? after.state : before.state),
+          priceEffect: null,
+          volumeEffect: null,
+          mixEffect: null,
+        });
+      }
+    }
+    if (payingAfter) everPaid = true;
+    if (payingBefore && !payingAfter) churnedOn = day;
+  }
+  return movements;
+}
+
+/** The lines or events that start, end or cancel on the day; when none do, those in force. */
+function changeSources(before: SubscriptionState | null, after: SubscriptionState): string[] {
+  const previous = new Set(before?.sources ?? []);
+  const current = new Set(after.sources);
+  const changed = [...previous].filter((id) => !current.has(id)).concat([...current].filter((id) => !previous.has(id)));
+  return (changed.length > 0 ? changed : [...current]).sort(compareStrings);
+}
+
+/** The plan that carries most of the subscription's MRR (a movement names one plan). */
+function primaryPlan(state: SubscriptionState | null): string | null {
+  let best: PlanItem | null = null;
+  for (const item of state?.items ?? []) {
+    if (item.planId === null) continue;
+    if (!best || item.mrr.num * best.mrr.den > best.mrr.num * item.mrr.den) best = item;
+  }
+  return best?.planId ?? null;
+}
+
+interface Explanation {
+  readonly reason: MovementReason;
+  readonly priceEffect: number | null;
+  readonly volumeEffect: number | null;
+  readonly mixEffect: number | null;
+}
+
+const unexplained = (reason: MovementReason): Explanation => ({ reason, priceEffect: null, volumeEffect: null, mixEffect: null });
+
+/** The reason of an expansion or contraction (docs/rules.md "Reasons"), first match wins. */
+function explain(
+  before: SubscriptionState | null,
+  after: SubscriptionState,
+  amount: number,
+  rate: Ratio,
+  currency: CurrencyCode,
+  reporting: CurrencyCode,
+): Explanation {
+  if (before && before.paused !== after.paused) return unexplained(after.paused ? 'paused' : 'resumed');
+  if (!before || before.mrr === 0) return unexplained('cross_sell');
+  if (after.mrr === 0) return unexplained('partial_churn');
+  const plansBefore = before.items.map((item) => item.planId);
+  const plansAfter = after.items.map((item) => item.planId);
+  if (plansBefore.length !== plansAfter.length || plansBefore.some((plan, i) => plan !== plansAfter[i])) {
+    return unexplained('plan_change');
+  }
+  let quantityChanged = false;
+  let listPriceChanged = false;
+  for (let i = 0; i < before.items.length; i++) {
+    const item0 = before.items[i]!;
+    const item1 = after.items[i]!;
+    if (item0.quantity !== item1.quantity) quantityChanged = true;
+    const samePrice =
+      item0.quantity > 0 && item1.quantity > 0
+        ? equals(divide(item0.listMrr, ratio(BigInt(item0.quantity))), divide(item1.listMrr, ratio(BigInt(item1.quantity))))
+        : equals(item0.listMrr, item1.listMrr);
+    if (!samePrice) listPriceChanged = true;
+  }
+  const reason: MovementReason | null =
+    quantityChanged && listPriceChanged ? 'price_volume_mix' : quantityChanged ? 'quantity' : listPriceChanged ? 'price' : null;
+  if (reason === null) return unexplained(equals(before.discount, after.discount) ? 'other' : 'discount');
+  if (before.items.some((item) => item.quantity <= 0) || after.items.some((item) => item.quantity <= 0)) return unexplained(reason);
+
+  // Price / volume / mix on the MRR per unit in force, in reporting minor units (docs/rules.md).
+  let price: Ratio = ZERO;
+  let volume: Ratio = ZERO;
+  for (let i = 0; i < before.items.length; i++) {
+    const item0 = before.items[i]!;
+    const item1 = after.items[i]!;
+    const q0 = ratio(BigInt(item0.quantity));
+    const q1 = ratio(BigInt(item1.quantity));
+    const p0 = divide(convertExactly(item0.mrr, rate, currency, reporting), q0);
+    const p1 = divide(convertExactly(item1.mrr, rate, currency, reporting), q1);
+    price = add(price, multiply(subtract(p1, p0), q0));
+    volume = add(volume, multiply(p0, subtract(q1, q0)));
+  }
+  const priceEffect = Number(roundRatio(price));
+  const volumeEffect = Number(roundRatio(volume));
+  return { reason, priceEffect, volumeEffect, mixEffect: amount - priceEffect - volumeEffect };
+}

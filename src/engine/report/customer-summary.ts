@@ -1,0 +1,63 @@
+/**
+ * Per-customer figures on asOf (cli.md `customers`, `customer ID`), derived from movements and
+ * subscription timelines only, so they always agree with the MRR series.
+ */
+import type { CalendarDate } from '../calendar/calendar-date.js';
+import type { SubscriptionTimeline } from '../compute-movements.js';
+import type { Customer, Dataset } from '../model.js';
+import type { Movement } from '../movement.js';
+import { compareStrings } from '../subscription/subscription-state.js';
+
+export type CustomerStatus = 'paying' | 'churned' | 'never_paid';
+
+export interface CustomerSummary {
+  readonly customerId: string;
+  readonly customer: Customer | null;
+  readonly mrr: number;
+  readonly arr: number;
+  readonly status: CustomerStatus;
+  readonly firstPaid: CalendarDate | null;
+  /** Subscriptions with MRR on asOf. */
+  readonly subscriptions: readonly string[];
+}
+
+/** Every known customer (listed, or referenced by a line or event), sorted by id. */
+export function customerSummaries(
+  dataset: Dataset,
+  movements: readonly Movement[],
+  timelines: readonly SubscriptionTimeline[],
+): CustomerSummary[] {
+  const customers = new Map<string, Customer | null>();
+  for (const customer of dataset.customers) customers.set(customer.customerId, customer);
+  for (const line of dataset.invoiceLines) if (!customers.has(line.customerId)) customers.set(line.customerId, null);
+  for (const event of dataset.subscriptionEvents) if (!customers.has(event.customerId)) customers.set(event.customerId, null);
+
+  const mrr = new Map<string, number>();
+  const firstPaid = new Map<string, CalendarDate>();
+  for (const movement of movements) {
+    mrr.set(movement.customerId, movement.customerMrr);
+    if (!firstPaid.has(movement.customerId)) firstPaid.set(movement.customerId, movement.date);
+  }
+  const active = new Map<string, string[]>();
+  for (const timeline of timelines) {
+    const last = timeline.points.at(-1);
+    if (!last || last.mrr <= 0) continue;
+    const list = active.get(timeline.customerId) ?? [];
+    list.push(timeline.subscriptionId);
+    active.set(timeline.customerId, list);
+  }
+
+  return [...customers.keys()].sort(compareStrings).map((customerId) => {
+    const value = mrr.get(customerId) ?? 0;
+    const first = firstPaid.get(customerId) ?? null;
+    return {
+      customerId,
+      customer: customers.get(customerId) ?? null,
+      mrr: value,
+      arr: 12 * value,
+      status: value > 0 ? 'paying' : first !== null ? 'churned' : 'never_paid',
+      firstPaid: first,
+      subscriptions: (active.get(customerId) ?? []).sort(compareStrings),
+    };
+  });
+}

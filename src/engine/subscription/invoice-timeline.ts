@@ -1,0 +1,354 @@
+/**
+ * A subscription's MRR timeline from its invoice lines (mrr-rules.md §3, docs/rules.md):
+ * cycles, prorations, gaps within the grace period, the end of coverage, cancellations.
+ *
+ * The timeline is computed on change points only: the state is constant between consecutive
+ * line starts, line ends and cancellation dates, so each stretch is evaluated once.
+ */
+import {
+  addDays,
+  addMonths,
+  formatIsoDate,
+  wholeMonthsBetween,
+  type CalendarDate,
+} from '../calendar/calendar-date.js';
+import { momentDate, momentSortKey } from '../calendar/moment-date.js';
+import type { EngineConfig } from '../config.js';
+import type { BillingInterval, InvoiceLine, Plan } from '../model.js';
+import type { DataWarning, RejectedRow } from '../movement.js';
+import { multiply, ratio, sign, ZERO, type Ratio } from '../money/ratio.js';
+import { monthlyFactor } from './monthly-factor.js';
+import {
+  combineContributions,
+  compareStrings,
+  compactPoints,
+  zeroState,
+  type Contribution,
+  type SubscriptionState,
+  type TimelineResult,
+} from './subscription-state.js';
+
+
+interface DatedLine {
+  readonly line: InvoiceLine;
+  readonly start: CalendarDate;
+  readonly end: CalendarDate;
+  readonly interval: BillingInterval;
+  readonly isTrial: boolean;
+}
+
+interface Cycle {
+  readonly start: CalendarDate;
+  readonly end: CalendarDate;
+  readonly lines: DatedLine[];
+}
+
+interface Cancellation {
+  readonly date: CalendarDate;
+  readonly sourceId: string;
+}
+
+/** The end of one billing interval that starts on `start`. */
+export function intervalEnd(start: CalendarDate, interval: BillingInterval): CalendarDate {
+  switch (interval.unit) {
+    case 'month':
+      return addMonths(start, interval.count);
+    case 'year':
+      return addMonths(start, 12 * interval.count);
+    case 'week':
+      return addDays(start, 7 * interval.count);
+    case 'day':
+      return addDays(start, interval.count);
+  }
+}
+
+/** The start of the billing interval that ends on `end`. */
+export function intervalStartBefore(end: CalendarDate, interval: BillingInterval): CalendarDate {
+  switch (interval.unit) {
+    case 'month':
+      return addMonths(end, -interval.count);
+    case 'year':
+      return addMonths(end, -12 * interval.count);
+    case 'week':
+      return addDays(end, -7 * interval.count);
+    case 'day':
+      return addDays(end, -interval.count);
+  }
+}
+
+/** What a period of exactly one interval looks like (months when anchored, else weeks, else days). */
+export function naturalInterval(start: CalendarDate, end: CalendarDate): BillingInterval {
+  const months = wholeMonthsBetween(start, end);
+  if (months !== null) return { unit: 'month', count: months };
+  const days = end - start;
+  return days % 7 === 0 ? { unit: 'week', count: days / 7 } : { unit: 'day', count: days };
+}
+
+const NOMINAL_DAYS: Record<BillingInterval['unit'], number> = { day: 1, week: 7, month: 30.436875, year: 365.2425 };
+
+/** docs/rules.md "Billing interval": the interval seen most often, ties to the longer. */
+export function inferInterval(periods: ReadonlyArray<{ start: CalendarDate; end: CalendarDate }>): BillingInterval {
+  const counts = new Map<string, { interval: BillingInterval; seen: number }>();
+  for (const { start, end } of periods) {
+    const interval = naturalInterval(start, end);
+    const key = `${interval.unit}:${interval.count}`;
+    const entry = counts.get(key);
+    if (entry) entry.seen++;
+    else counts.set(key, { interval, seen: 1 });
+  }
+  let best: { interval: BillingInterval; seen: number } | null = null;
+  for (const entry of counts.values()) {
+    if (
+      !best ||
+      entry.seen > best.seen ||
+      (entry.seen === best.seen &&
+        NOMINAL_DAYS[entry.interval.unit] * entry.interval.count > NOMINAL_DAYS[best.interval.unit] * best.interval.count)
+    ) {
+      best = entry;
+    }
+  }
+  return best?.interval ?? { unit: 'month', count: 1 };
+}
+
+function policyAmounts(line: InvoiceLine, config: EngineConfig): { counted: number; list: number; discount: number } {
+  const list = line.amount + line.discount;
+  switch (config.discounts) {
+    case 'net':
+      return { counted: line.amount, list, discount: line.discount };
+    case 'gross':
+      return { counted: list, list, discount: 0 };
+    case 'forever-only':
+      return line.discountDuration === 'forever'
+        ? { counted: line.amount, list, discount: line.discount }
+        : { counted: list, list, discount: 0 };
+  }
+}
+
+function contribution(dated: DatedLine, config: EngineConfig, scale: Ratio): Contribution {
+  const factor = multiply(monthlyFactor(dated.interval), scale);
+  if (dated.isTrial) {
+    return { planId: dated.line.planId, quantity: dated.line.quantity, mrr: ZERO, listMrr: ZERO, discount: ZERO, sourceId: dated.line.lineId };
+  }
+  const amounts = policyAmounts(dated.line, config);
+  return {
+    planId: dated.line.planId,
+    quantity: dated.line.quantity,
+    mrr: multiply(ratio(BigInt(amounts.counted)), factor),
+    listMrr: multiply(ratio(BigInt(amounts.list)), factor),
+    discount: multiply(ratio(BigInt(amounts.discount)), factor),
+    sourceId: dated.line.lineId,
+  };
+}
+
+/** Latest start wins; ties: highest event_order, latest issued_at, greatest line_id. */
+function compareCycles(a: Cycle, b: Cycle, zone: string): number {
+  if (a.start !== b.start) return a.start - b.start;
+  const maxOrder = (cycle: Cycle) => Math.max(...cycle.lines.map((d) => d.line.eventOrder ?? -Infinity));
+  const orderDifference = maxOrder(a) - maxOrder(b);
+  if (orderDifference !== 0 && !Number.isNaN(orderDifference)) return orderDifference;
+  const maxIssued = (cycle: Cycle): [number, number] => {
+    let best: [number, number] = [-Infinity, -Infinity];
+    for (const d of cycle.lines) {
+      if (!d.line.issuedAt) continue;
+      const key = momentSortKey(d.line.issuedAt, zone);
+      if (key[0] > best[0] || (key[0] === best[0] && key[1] > best[1])) best = key;
+    }
+    return best;
+  };
+  const [issuedA, issuedB] = [maxIssued(a), maxIssued(b)];
+  if (issuedA[0] !== issuedB[0]) return issuedA[0] - issuedB[0];
+  if (issuedA[1] !== issuedB[1]) return issuedA[1] > issuedB[1] ? 1 : -1;
+  const maxId = (cycle: Cycle) => cycle.lines.map((d) => d.line.lineId).sort(compareStrings).at(-1)!;
+  return compareStrings(maxId(a), maxId(b));
+}
+
+export function invoiceTimeline(
+  subscriptionId: string,
+  customerId: string,
+  lines: readonly InvoiceLine[],
+  plans: ReadonlyMap<string, Plan>,
+  config: EngineConfig,
+): TimelineResult {
+  const zone = config.timezone;
+  const rejects: RejectedRow[] = [];
+  const warnings: DataWarning[] = [];
+
+  // 1. Dates in the configured zone; an empty or reversed period cannot carry MRR.
+  const undated: Array<{ line: InvoiceLine; start: CalendarDate; end: CalendarDate }> = [];
+  for (const line of lines) {
+    if (!line.serviceStart || !line.serviceEnd) continue;
+    const start = momentDate(line.serviceStart, zone);
+    const end = momentDate(line.serviceEnd, zone);
+    if (end <= start) {
+      rejects.push({
+        file: line.source.file,
+        line: line.source.line,
+        column: 'service_end',
+        message: `service period ${formatIsoDate(start)} → ${formatIsoDate(end)} is empty in time zone ${zone}`,
+      });
+      continue;
+    }
+    undated.push({ line, start, end });
+  }
+
+  // 2. Billing interval: the plan's, else inferred once for the subscription.
+  const inferred = inferInterval(undated.filter((d) => d.line.type === 'subscription' && d.line.prorated !== true));
+  const dated: DatedLine[] = undated.map((d) => ({
+    ...d,
+    interval: (d.line.planId !== null ? plans.get(d.line.planId)?.interval : undefined) ?? inferred,
+    isTrial: d.line.type === 'trial',
+  }));
+
+  // 3. Cycles and prorations; an unflagged line shorter than its interval that lies inside a
+  //    cycle is a proration (checked longest first so a partial first period can hold one).
+  const cycleLines: DatedLine[] = [];
+  const prorations: DatedLine[] = [];
+  const undecided: DatedLine[] = [];
+  for (const d of dated) {
+    if (d.isTrial || d.line.prorated === false) cycleLines.push(d);
+    else if (d.line.prorated === true) prorations.push(d);
+    else if (d.end < intervalEnd(d.start, d.interval)) undecided.push(d);
+    else cycleLines.push(d);
+  }
+  undecided.sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start || compareStrings(a.line.lineId, b.line.lineId));
+  for (const d of undecided) {
+    const inside = cycleLines.some((c) => c.start <= d.start && d.end <= c.end && (c.start !== d.start || c.end !== d.end));
+    (inside ? prorations : cycleLines).push(d);
+  }
+
+  const cyclesByPeriod = new Map<string, Cycle>();
+  for (const d of cycleLines) {
+    const key = `${d.start}:${d.end}`;
+    const cycle = cyclesByPeriod.get(key);
+    if (cycle) cycle.lines.push(d);
+    else cyclesByPeriod.set(key, { start: d.start, end: d.end, lines: [d] });
+  }
+  const cycles = [...cyclesByPeriod.values()];
+  const cycleStarts = [...new Set(cycles.map((c) => c.start))].sort((a, b) => a - b);
+
+  const prorationParts = prorations.map((d) => {
+    const fullDays = d.end - intervalStartBefore(d.end, d.interval);
+    return { dated: d, part: contribution(d, config, ratio(BigInt(fullDays), BigInt(d.end - d.start))) };
+  });
+  const cycleParts = new Map<Cycle, Contribution[]>(cycles.map((c) => [c, c.lines.map((d) => contribution(d, config, ratio(1n)))]));
+
+  // 4. Cancellations, dated by the churnRecognition policy.
+  const cancellations = cancellationDates(dated, config);
+
+  // 5. Raw state on each stretch between change points.
+  const changeDays = new Set<CalendarDate>();
+  for (const d of dated) {
+    changeDays.add(d.start);
+    changeDays.add(d.end);
+  }
+  for (const c of cancellations) changeDays.add(c.date);
+  const days = [...changeDays].sort((a, b) => a - b);
+
+  type Stretch = { date: CalendarDate; covered: boolean; state: SubscriptionState };
+  const stretches: Stretch[] = [];
+  for (const day of days) {
+    let base: Cycle | null = null;
+    for (const cycle of cycles) {
+      if (cycle.start <= day && day < cycle.end && (!base || compareCycles(cycle, base, zone) > 0)) base = cycle;
+    }
+    const parts: Contribution[] = base ? [...cycleParts.get(base)!] : [];
+    let earliestProration: CalendarDate | null = null;
+    for (const { dated: p, part } of prorationParts) {
+      if (p.start <= day && day < p.end && (!base || base.start < p.start)) {
+        parts.push(part);
+        if (earliestProration === null || p.start < earliestProration) earliestProration = p.start;
+      }
+    }
+    const covered = base !== null || earliestProration !== null;
+    if (!covered) {
+      stretches.push({ date: day, covered, state: zeroState() });
+      continue;
+    }
+    const { state, unclampedTotal } = combineContributions(parts, base ? base.start : earliestProration);
+    if (sign(unclampedTotal) < 0) {
+      warnings.push({
+        code: 'negative-mrr',
+        message: `subscription ${subscriptionId} has a negative MRR total from ${formatIsoDate(day)}; counted as 0`,
+        customerId,
+        subscriptionId,
+        date: day,
+      });
+    }
+    stretches.push({ date: day, covered, state });
+  }
+
+  // 6. Gaps: bridged within the grace period; the end of coverage ends the subscription once
+  //    asOf is more than the grace period past it (pending renewal until then).
+  let lastCovered: SubscriptionState | null = null;
+  for (let i = 0; i < stretches.length; i++) {
+    const stretch = stretches[i]!;
+    if (stretch.covered) {
+      lastCovered = stretch.state;
+      continue;
+    }
+    if (!lastCovered) continue;
+    const coverageEnd = stretch.date;
+    let next = i + 1;
+    while (next < stretches.length && !stretches[next]!.covered) next++;
+    const nextStart = next < stretches.length ? stretches[next]!.date : null;
+    const bridged =
+      nextStart !== null ? nextStart - coverageEnd <= config.renewalGraceDays : config.asOf - coverageEnd <= config.renewalGraceDays;
+    for (let j = i; j < next; j++) {
+      stretches[j] = { ...stretches[j]!, state: bridged ? lastCovered : zeroState() };
+    }
+    i = next - 1;
+  }
+
+  // 7. Cancellations win from their date until a cycle starts after them.
+  if (cancellations.length > 0) {
+    for (let i = 0; i < stretches.length; i++) {
+      const day = stretches[i]!.date;
+      let latest: CalendarDate | null = null;
+      for (const c of cancellations) if (c.date <= day && (latest === null || c.date > latest)) latest = c.date;
+      if (latest === null) continue;
+      const restarted = cycleStarts.some((start) => start > latest! && start <= day);
+      if (!restarted) {
+        const ids = cancellations.filter((c) => c.date === latest).map((c) => c.sourceId);
+        stretches[i] = { ...stretches[i]!, state: zeroState([...new Set(ids)].sort(compareStrings)) };
+      }
+    }
+  }
+
+  return { points: compactPoints(stretches), warnings, rejects };
+}
+
+
+/**
+ * The dates on which cancellations remove MRR under `churnRecognition` (mrr-rules.md §3):
+ * the effective date, the request date, or the end of the paid period.
+ */
+function cancellationDates(dated: readonly DatedLine[], config: EngineConfig): Cancellation[] {
+  const zone = config.timezone;
+  const result: Cancellation[] = [];
+  for (const d of dated) {
+    const effective = d.line.cancelledAt ? momentDate(d.line.cancelledAt, zone) : null;
+    const requested = d.line.cancelRequestedAt ? momentDate(d.line.cancelRequestedAt, zone) : null;
+    let date: CalendarDate | null;
+    switch (config.churnRecognition) {
+      case 'cancel-effective':
+        date = effective;
+        break;
+      case 'cancel-requested':
+        date = requested ?? effective;
+        break;
+      case 'period-end': {
+        const reference = effective ?? requested;
+        if (reference === null) {
+          date = null;
+          break;
+        }
+        let paidThrough: CalendarDate | null = null;
+        for (const other of dated) if (other.start <= reference && (paidThrough === null || other.end > paidThrough)) paidThrough = other.end;
+        date = paidThrough ?? reference;
+        break;
+      }
+    }
+    if (date !== null) result.push({ date, sourceId: d.line.lineId });
+  }
+  return result;
+}
