@@ -1,48 +1,45 @@
-// Lint rules that hold the architecture in place: layers depend inward only, never in cycles,
-// and the engine stays pure (no IO, clock, environment or randomness).
+// Lint rules that hold the architecture in place: layers depend inward only and the engine
+// stays pure (no IO, clock, environment or randomness). Import cycles are checked by
+// test/architecture/import-graph.test.ts, which reads the same import graph.
 import tseslint from 'typescript-eslint';
-import importX from 'eslint-plugin-import-x';
-import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 
-const layers = {
-  engine: './src/engine',
-  ingest: './src/ingest',
-  store: './src/store',
-  app: './src/app',
-  cli: './src/cli',
+/** Layers from the inside out; each may import only from the layers listed for it. */
+const forbidden = {
+  engine: ['ingest', 'store', 'app', 'cli', 'api', 'web'],
+  ingest: ['store', 'app', 'cli', 'api', 'web'],
+  store: ['ingest', 'app', 'cli', 'api', 'web'],
+  app: ['cli', 'api', 'web'],
 };
 
+const layerRule = (layer, extra = []) => [
+  'error',
+  {
+    patterns: [
+      ...forbidden[layer].map((outer) => ({
+        group: [`**/${outer}/**`, `../${outer}`, `../../${outer}`],
+        message: `src/${layer} must not depend on src/${outer}: layers depend inward only (ARCHITECTURE.md).`,
+      })),
+      ...extra,
+    ],
+  },
+];
+
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bench/results/**', 'tmp/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bench/results/**', 'tmp/**', 'data/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
-    plugins: { 'import-x': importX },
-    settings: { ...importX.flatConfigs.typescript.settings, 'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.json' })] },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
-      'import-x/no-cycle': ['error', { ignoreExternal: true }],
-      'import-x/no-restricted-paths': [
-        'error',
-        {
-          zones: [
-            { target: layers.engine, from: [layers.ingest, layers.store, layers.app, layers.cli], message: 'src/engine is the pure core: it depends on nothing outside itself.' },
-            { target: layers.ingest, from: [layers.store, layers.app, layers.cli], message: 'adapters depend only on the engine.' },
-            { target: layers.store, from: [layers.ingest, layers.app, layers.cli], message: 'adapters depend only on the engine.' },
-            { target: layers.app, from: [layers.cli], message: 'use cases never depend on an edge.' },
-          ],
-        },
-      ],
     },
   },
   {
     files: ['src/engine/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: [{ regex: '^node:|^(fs|path|os|child_process|process|http|https|net|crypto)$', message: 'the engine does no IO.' }] },
-      ],
+      'no-restricted-imports': layerRule('engine', [
+        { regex: '^node:|^(fs|path|os|child_process|process|http|https|net|crypto)$', message: 'the engine does no IO.' },
+      ]),
       'no-restricted-globals': [
         'error',
         { name: 'process', message: 'the engine reads no environment: pass configuration in.' },
@@ -56,4 +53,7 @@ export default tseslint.config(
       ],
     },
   },
+  { files: ['src/ingest/**/*.ts'], rules: { 'no-restricted-imports': layerRule('ingest') } },
+  { files: ['src/store/**/*.ts'], rules: { 'no-restricted-imports': layerRule('store') } },
+  { files: ['src/app/**/*.ts'], rules: { 'no-restricted-imports': layerRule('app') } },
 );
