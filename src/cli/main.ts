@@ -1,0 +1,44 @@
+/**
+ * The `runrate` command line (cli.md). Errors become exit codes in exit-codes.ts only.
+ */
+import { Command } from 'commander';
+import { customerCommand } from './commands/customer-command.js';
+import { customersCommand } from './commands/customers-command.js';
+import { demoCommand } from './commands/demo-command.js';
+import { movementsCommand } from './commands/movements-command.js';
+import { mrrCommand } from './commands/mrr-command.js';
+import { EXIT, reportError } from './exit-codes.js';
+import type { RunState } from './source-options.js';
+
+export function buildProgram(run: RunState): Command {
+  const program = new Command('runrate')
+    .description('Exact, explainable subscription-revenue analytics: MRR, movements and metrics from billing data.')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', '\nExamples:\n  runrate demo --out demo-data\n  runrate mrr --data demo-data\n  runrate movements --data demo-data --customer cus_000042 --format json');
+  program.addCommand(movementsCommand(run));
+  program.addCommand(mrrCommand(run));
+  program.addCommand(customersCommand(run));
+  program.addCommand(customerCommand(run));
+  program.addCommand(demoCommand());
+  program.exitOverride();
+  for (const command of program.commands) command.exitOverride();
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const run: RunState = { rejectedRows: 0 };
+  const program = buildProgram(run);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (error) {
+    const reported = reportError(error, argv.includes('--debug'));
+    if (reported.message !== null) process.stderr.write(`${reported.message}\n`);
+    return reported.exitCode;
+  }
+  if (run.rejectedRows > 0) {
+    process.stderr.write(`runrate: ${run.rejectedRows} input row${run.rejectedRows === 1 ? ' was' : 's were'} rejected (listed above); the output was computed from the accepted rows\n`);
+    return EXIT.rejectedRows;
+  }
+  return EXIT.ok;
+}

@@ -1,0 +1,124 @@
+/**
+ * Options every reporting command shares (cli.md "Sources of data"), and loading the source
+ * they name, with rejected rows and warnings printed to stderr as cli.md requires.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { Option, type Command } from 'commander';
+import { Temporal } from 'temporal-polyfill';
+import { UsageError } from '../app/errors.js';
+import { loadDatasetSource, type ComputedSource } from '../app/load-dataset-source.js';
+import type { ConfigInput } from '../app/resolve-config.js';
+import { isoDate, formatIsoDate } from '../engine/calendar/calendar-date.js';
+
+export const FORMATS = ['table', 'csv', 'json', 'ndjson'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export interface SourceFlags {
+  data?: string;
+  db?: string;
+  config?: string;
+  currency?: string;
+  timezone?: string;
+  weekStartsOn?: string;
+  churnRecognition?: string;
+  renewalGraceDays?: string;
+  reactivationWindowDays?: string;
+  discounts?: string;
+  fxRateDate?: string;
+  fxFixedDate?: string;
+  asOf?: string;
+  format: Format;
+  output?: string;
+  debug?: boolean;
+}
+
+export function addSourceOptions(command: Command): Command {
+  return command
+    .option('--data <dir>', 'a dataset folder (CSV or NDJSON files), computed in memory')
+    .option('--db <path>', 'the store filled by `runrate import` (default ./runrate.duckdb)')
+    .option('--config <file>', 'a configuration file (instead of the dataset\'s runrate.config.json)')
+    .option('--currency <code>', 'reporting currency, e.g. USD (default: the data\'s only currency)')
+    .option('--timezone <zone>', 'IANA time zone in which timestamps become dates (default UTC)')
+    .addOption(new Option('--week-starts-on <day>', 'first day of a reporting week').choices(['monday', 'sunday']))
+    .addOption(
+      new Option('--churn-recognition <policy>', 'which date a cancellation removes MRR on').choices([
+        'cancel-requested',
+        'cancel-effective',
+        'period-end',
+      ]),
+    )
+    .option('--renewal-grace-days <n>', 'how late a renewal may start and still continue a subscription (default 7)')
+    .option('--reactivation-window-days <n>', 'a customer returning after a longer absence is new (default unlimited)')
+    .addOption(new Option('--discounts <policy>', 'MRR after all discounts, before any, or after permanent ones only').choices(['net', 'gross', 'forever-only']))
+    .addOption(new Option('--fx-rate-date <mode>', 'which day\'s rate converts a subscription\'s MRR').choices(['period-start', 'daily', 'month-start', 'fixed']))
+    .option('--fx-fixed-date <date>', 'with --fx-rate-date fixed: the date whose rates apply everywhere')
+    .option('--as-of <date>', 'the last day reported, YYYY-MM-DD (default today)')
+    .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('table'))
+    .option('-o, --output <file>', 'write the output to a file instead of stdout')
+    .option('--debug', 'print stack traces of unexpected errors');
+}
+
+export function configFlags(flags: SourceFlags): ConfigInput {
+  const input: ConfigInput = {};
+  if (flags.currency !== undefined) input.currency = flags.currency;
+  if (flags.timezone !== undefined) input.timezone = flags.timezone;
+  if (flags.weekStartsOn !== undefined) input.weekStartsOn = flags.weekStartsOn;
+  if (flags.churnRecognition !== undefined) input.churnRecognition = flags.churnRecognition;
+  if (flags.renewalGraceDays !== undefined) input.renewalGraceDays = flags.renewalGraceDays;
+  if (flags.reactivationWindowDays !== undefined) input.reactivationWindowDays = flags.reactivationWindowDays;
+  if (flags.discounts !== undefined) input.discounts = flags.discounts;
+  if (flags.fxRateDate !== undefined) input.fxRateDate = flags.fxRateDate;
+  if (flags.fxFixedDate !== undefined) input.fxFixedDate = flags.fxFixedDate;
+  if (flags.asOf !== undefined) input.asOf = flags.asOf;
+  return input;
+}
+
+/** The edge owns the clock: "today" in the reporting time zone. */
+export function today(timezone: string) {
+  return isoDate(Temporal.Now.plainDateISO(timezone).toString());
+}
+
+/** What a run learned that decides its exit code after the output is written. */
+export interface RunState {
+  rejectedRows: number;
+}
+
+export async function loadSource(flags: SourceFlags, run: RunState): Promise<ComputedSource> {
+  if (flags.data === undefined) {
+    throw new UsageError(flags.db !== undefined ? '--db: the store is not available in this version yet; use --data DIR' : 'no data: give --data DIR (a dataset folder)');
+  }
+  let configFile: { json: unknown; name: string } | null = null;
+  if (flags.config !== undefined) {
+    let text: string;
+    try {
+      text = await readFile(flags.config, 'utf8');
+    } catch {
+      throw new UsageError(`--config: cannot read ${flags.config}`);
+    }
+    try {
+      configFile = { json: JSON.parse(text), name: flags.config };
+    } catch (error) {
+      throw new UsageError(`${flags.config}: not valid JSON (${(error as Error).message})`);
+    }
+  }
+  const source = await loadDatasetSource(flags.data, { flags: configFlags(flags), configFile, today });
+  for (const warning of source.warnings) process.stderr.write(`warning: ${warning}\n`);
+  for (const warning of source.dataWarnings) {
+    process.stderr.write(`warning: ${warning.message}${warning.date !== undefined && !warning.message.includes(formatIsoDate(warning.date)) ? ` (${formatIsoDate(warning.date)})` : ''}\n`);
+  }
+  for (const row of source.rejects) process.stderr.write(`${row.file}:${row.line}: ${row.column}: ${row.message}\n`);
+  run.rejectedRows += source.rejects.length;
+  return source;
+}
+
+export async function emit(text: string, flags: Pick<SourceFlags, 'output'>): Promise<void> {
+  if (flags.output !== undefined) await writeFile(flags.output, text);
+  else
+    await new Promise<void>((resolve, reject) => {
+      process.stdout.write(text, (error) => (error ? reject(error) : resolve()));
+    });
+}
+
+export function useColour(flags: Pick<SourceFlags, 'output'>): boolean {
+  return flags.output === undefined && process.stdout.isTTY === true && !process.env.NO_COLOR;
+}
