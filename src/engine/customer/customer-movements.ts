@@ -7,7 +7,7 @@ import { assert } from '../assert.js';
 import type { EngineConfig } from '../config.js';
 import { convertExactly, convertMinorUnits } from '../fx/convert-minor-units.js';
 import type { CurrencyCode } from '../money/currency.js';
-import { divide, equals, multiply, ratio, roundRatio, subtract, add, ZERO, type Ratio } from '../money/ratio.js';
+import { add, compareRatios, divide, equals, multiply, ratio, roundRatio, subtract, ZERO, type Ratio } from '../money/ratio.js';
 import type { Movement, MovementReason, MovementType } from '../movement.js';
 import { compareStrings, type PlanItem, type SubscriptionState } from '../subscription/subscription-state.js';
 import type { ReportingPoint } from './reporting-timeline.js';
@@ -147,6 +147,12 @@ function primaryPlan(state: SubscriptionState | null): string | null {
   return best?.planId ?? null;
 }
 
+/** |a − b| ≤ tolerance, exactly. */
+function withinTolerance(a: Ratio, b: Ratio, tolerance: Ratio): boolean {
+  const difference = subtract(a, b);
+  return compareRatios(difference.num < 0n ? { num: -difference.num, den: difference.den } : difference, tolerance) <= 0;
+}
+
 interface Explanation {
   readonly reason: MovementReason;
   readonly priceEffect: number | null;
@@ -181,8 +187,12 @@ function explain(
     if (item0.quantity !== item1.quantity) quantityChanged = true;
     const samePrice =
       item0.quantity > 0 && item1.quantity > 0
-        ? equals(divide(item0.listMrr, ratio(BigInt(item0.quantity))), divide(item1.listMrr, ratio(BigInt(item1.quantity))))
-        : equals(item0.listMrr, item1.listMrr);
+        ? withinTolerance(
+            divide(item0.listMrr, ratio(BigInt(item0.quantity))),
+            divide(item1.listMrr, ratio(BigInt(item1.quantity))),
+            add(divide(item0.listMrrTolerance, ratio(BigInt(item0.quantity))), divide(item1.listMrrTolerance, ratio(BigInt(item1.quantity)))),
+          )
+        : withinTolerance(item0.listMrr, item1.listMrr, add(item0.listMrrTolerance, item1.listMrrTolerance));
     if (!samePrice) listPriceChanged = true;
   }
   const reason: MovementReason | null =

@@ -51,6 +51,11 @@ export function equals(a: Ratio, b: Ratio): boolean {
   return a.num * b.den === b.num * a.den;
 }
 
+export function compareRatios(a: Ratio, b: Ratio): -1 | 0 | 1 {
+  const difference = a.num * b.den - b.num * a.den;
+  return difference > 0n ? 1 : difference < 0n ? -1 : 0;
+}
+
 export function sign(a: Ratio): -1 | 0 | 1 {
   return a.num > 0n ? 1 : a.num < 0n ? -1 : 0;
 }

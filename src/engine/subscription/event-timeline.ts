@@ -8,7 +8,7 @@ import { momentDate, momentSortKey } from '../calendar/moment-date.js';
 import type { EngineConfig } from '../config.js';
 import type { BillingInterval, Plan, SubscriptionEvent } from '../model.js';
 import type { RejectedRow } from '../movement.js';
-import { multiply, ratio, type Ratio } from '../money/ratio.js';
+import { multiply, ratio, ZERO, type Ratio } from '../money/ratio.js';
 import { monthlyFactor } from './monthly-factor.js';
 import {
   combineContributions,
@@ -52,6 +52,7 @@ function amountState(
         mrr: scaled(counted),
         listMrr: scaled(list),
         discount: scaled(keepsDiscount ? event.discount : 0),
+        listMrrTolerance: ZERO,
         sourceId: event.eventId,
       },
     ],

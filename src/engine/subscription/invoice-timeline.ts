@@ -16,7 +16,7 @@ import { momentDate, momentSortKey } from '../calendar/moment-date.js';
 import type { EngineConfig } from '../config.js';
 import type { BillingInterval, InvoiceLine, Plan } from '../model.js';
 import type { DataWarning, RejectedRow } from '../movement.js';
-import { multiply, ratio, sign, ZERO, type Ratio } from '../money/ratio.js';
+import { multiply, ONE, ratio, sign, subtract, ZERO, type Ratio } from '../money/ratio.js';
 import { monthlyFactor } from './monthly-factor.js';
 import {
   combineContributions,
@@ -127,7 +127,7 @@ function policyAmounts(line: InvoiceLine, config: EngineConfig): { counted: numb
 function contribution(dated: DatedLine, config: EngineConfig, scale: Ratio): Contribution {
   const factor = multiply(monthlyFactor(dated.interval), scale);
   if (dated.isTrial) {
-    return { planId: dated.line.planId, quantity: dated.line.quantity, mrr: ZERO, listMrr: ZERO, discount: ZERO, sourceId: dated.line.lineId };
+    return { planId: dated.line.planId, quantity: dated.line.quantity, mrr: ZERO, listMrr: ZERO, discount: ZERO, listMrrTolerance: ZERO, sourceId: dated.line.lineId };
   }
   const amounts = policyAmounts(dated.line, config);
   return {
@@ -136,6 +136,9 @@ function contribution(dated: DatedLine, config: EngineConfig, scale: Ratio): Con
     mrr: multiply(ratio(BigInt(amounts.counted)), factor),
     listMrr: multiply(ratio(BigInt(amounts.list)), factor),
     discount: multiply(ratio(BigInt(amounts.discount)), factor),
+    // A scaled line inherits the half minor unit its billing system rounded it by (one more half
+    // for its discount), scaled up with it.
+    listMrrTolerance: sign(subtract(scale, ONE)) === 0 ? ZERO : multiply(ratio(dated.line.discount === 0 ? 1n : 2n, 2n), factor),
     sourceId: dated.line.lineId,
   };
 }

@@ -4,7 +4,7 @@
  */
 import type { CalendarDate } from '../calendar/calendar-date.js';
 import type { DataWarning, RejectedRow } from '../movement.js';
-import { add, equals, roundRatio, sign, ZERO, type Ratio } from '../money/ratio.js';
+import { add, compareRatios, equals, roundRatio, sign, ZERO, type Ratio } from '../money/ratio.js';
 
 /** One plan's share of a subscription's state (the lines or events of that plan added up). */
 export interface PlanItem {
@@ -15,6 +15,11 @@ export interface PlanItem {
   readonly mrr: Ratio;
   /** Monthly amount before any discount, unrounded: the list price side of reasons. */
   readonly listMrr: Ratio;
+  /**
+   * How far `listMrr` may be off because the billing system rounded prorated lines to a minor
+   * unit before Runrate scaled them up to a full interval; prices within it are the same price.
+   */
+  readonly listMrrTolerance: Ratio;
 }
 
 export interface SubscriptionState {
@@ -46,6 +51,8 @@ export interface Contribution {
   readonly mrr: Ratio;
   readonly listMrr: Ratio;
   readonly discount: Ratio;
+  /** Error bound of `listMrr` (see PlanItem.listMrrTolerance); zero for whole-interval amounts. */
+  readonly listMrrTolerance: Ratio;
   readonly sourceId: string;
 }
 
@@ -57,29 +64,35 @@ export function combineContributions(
   contributions: readonly Contribution[],
   rateDate: CalendarDate | null,
 ): { state: SubscriptionState; unclampedTotal: Ratio } {
-  const byPlan = new Map<string | null, { quantity: number; mrr: Ratio; listMrr: Ratio }>();
+  const byPlan = new Map<string | null, { quantity: number; mrr: Ratio; listMrr: Ratio; listMrrTolerance: Ratio }>();
   let total = ZERO;
   let discount = ZERO;
   for (const part of contributions) {
     total = add(total, part.mrr);
     discount = add(discount, part.discount);
-    const item = byPlan.get(part.planId) ?? { quantity: 0, mrr: ZERO, listMrr: ZERO };
+    const item = byPlan.get(part.planId) ?? { quantity: 0, mrr: ZERO, listMrr: ZERO, listMrrTolerance: ZERO };
     byPlan.set(part.planId, {
       quantity: item.quantity + part.quantity * (sign(part.mrr) < 0 || sign(part.listMrr) < 0 ? -1 : 1),
       mrr: add(item.mrr, part.mrr),
       listMrr: add(item.listMrr, part.listMrr),
+      listMrrTolerance: add(item.listMrrTolerance, part.listMrrTolerance),
     });
   }
   const items: PlanItem[] = [];
   for (const [planId, item] of byPlan) {
-    // A plan whose credits cancel its charges is no longer in force (an upgraded-from plan).
-    if (item.quantity === 0 && sign(item.mrr) === 0 && sign(item.listMrr) === 0) continue;
+    // A plan whose credits cancel its charges (to the billing system's rounding) is no longer in
+    // force: the plan a customer upgraded from.
+    if (item.quantity === 0 && compareRatios(absolute(item.listMrr), item.listMrrTolerance) <= 0) continue;
     items.push({ planId, ...item });
   }
   items.sort((a, b) => comparePlanIds(a.planId, b.planId));
   const rounded = sign(total) < 0 ? 0 : Number(roundRatio(total));
   const sources = [...new Set(contributions.map((part) => part.sourceId))].sort(compareStrings);
   return { state: { mrr: rounded, items, discount, rateDate, paused: false, sources }, unclampedTotal: total };
+}
+
+function absolute(a: Ratio): Ratio {
+  return a.num < 0n ? { num: -a.num, den: a.den } : a;
 }
 
 export function compareStrings(a: string, b: string): number {
