@@ -7,7 +7,7 @@ import { assert } from '../assert.js';
 import type { EngineConfig } from '../config.js';
 import { convertExactly, convertMinorUnits } from '../fx/convert-minor-units.js';
 import type { CurrencyCode } from '../money/currency.js';
-import { add, compareRatios, divide, equals, multiply, ratio, roundRatio, subtract, ZERO, type Ratio } from '../money/ratio.js';
+import { add, compareRatios, divide, multiply, ratio, roundRatio, subtract, ZERO, type Ratio } from '../money/ratio.js';
 import type { Movement, MovementReason, MovementType } from '../movement.js';
 import { compareStrings, type PlanItem, type SubscriptionState } from '../subscription/subscription-state.js';
 import type { ReportingPoint } from './reporting-timeline.js';
@@ -197,7 +197,11 @@ function explain(
   }
   const reason: MovementReason | null =
     quantityChanged && listPriceChanged ? 'price_volume_mix' : quantityChanged ? 'quantity' : listPriceChanged ? 'price' : null;
-  if (reason === null) return unexplained(equals(before.discount, after.discount) ? 'other' : 'discount');
+  if (reason === null) {
+    // Scaled proration lines carry their discount's rounding too (see PlanItem.listMrrTolerance).
+    const tolerance = [...before.items, ...after.items].reduce((sum, item) => add(sum, item.listMrrTolerance), ZERO);
+    return unexplained(withinTolerance(before.discount, after.discount, tolerance) ? 'other' : 'discount');
+  }
   if (before.items.some((item) => item.quantity <= 0) || after.items.some((item) => item.quantity <= 0)) return unexplained(reason);
 
   // Price / volume / mix on the MRR per unit in force, in reporting minor units (docs/rules.md).
