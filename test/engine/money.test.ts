@@ -14,6 +14,10 @@ describe('money', () => {
     expect(currencyExponent(code('USD'))).toBe(2);
     expect(currencyExponent(code('kwd'))).toBe(3);
     expect(parseCurrency('XYZ')).toBeNull();
+    expect(parseCurrency('XAU')).toBeNull(); // gold has no minor unit: not a billing currency
+    expect(parseCurrency('XXX')).toBeNull();
+    expect(currencyExponent(code('XOF'))).toBe(0);
+    expect(currencyExponent(code('CLF'))).toBe(4);
   });
 
   test('decimal strings parse exactly into minor units', () => {

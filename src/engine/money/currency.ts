@@ -6,10 +6,15 @@ import currencyCodes from 'currency-codes';
 
 export type CurrencyCode = string & { readonly __currency: unique symbol };
 
+/**
+ * ISO 4217 lists these with minor unit "N.A." (metals, SDR, bond units, testing, "no currency");
+ * `currency-codes` reports them as 0 digits, but nobody is billed in them.
+ */
+const NOT_BILLING_CURRENCIES = new Set(['XAG', 'XAU', 'XBA', 'XBB', 'XBC', 'XBD', 'XDR', 'XPD', 'XPT', 'XSU', 'XTS', 'XUA', 'XXX']);
+
 const exponents = new Map<string, number>();
 for (const entry of currencyCodes.data) {
-  // Funds and metals (XAU, XDR …) have no minor unit ("N.A."); they are not billing currencies.
-  if (typeof entry.digits === 'number' && Number.isInteger(entry.digits)) exponents.set(entry.code, entry.digits);
+  if (!NOT_BILLING_CURRENCIES.has(entry.code) && Number.isInteger(entry.digits)) exponents.set(entry.code, entry.digits);
 }
 
 /** Upper-cases and checks a code; null when it is not an ISO 4217 currency with a minor unit. */
