@@ -147,6 +147,12 @@ function primaryPlan(state: SubscriptionState | null): string | null {
   return best?.planId ?? null;
 }
 
+/** The same discount, to the rounding of scaled proration lines (see PlanItem.listMrrTolerance). */
+function equalDiscount(before: SubscriptionState, after: SubscriptionState): boolean {
+  const tolerance = [...before.items, ...after.items].reduce((sum, item) => add(sum, item.listMrrTolerance), ZERO);
+  return withinTolerance(before.discount, after.discount, tolerance);
+}
+
 /** |a − b| ≤ tolerance, exactly. */
 function withinTolerance(a: Ratio, b: Ratio, tolerance: Ratio): boolean {
   const difference = subtract(a, b);
@@ -195,14 +201,13 @@ function explain(
         : withinTolerance(item0.listMrr, item1.listMrr, add(item0.listMrrTolerance, item1.listMrrTolerance));
     if (!samePrice) listPriceChanged = true;
   }
+  // A plan with no positive quantity has no unit price: nothing splits into price and volume.
+  if (before.items.some((item) => item.quantity <= 0) || after.items.some((item) => item.quantity <= 0)) {
+    return unexplained(!quantityChanged && !listPriceChanged && !equalDiscount(before, after) ? 'discount' : 'other');
+  }
   const reason: MovementReason | null =
     quantityChanged && listPriceChanged ? 'price_volume_mix' : quantityChanged ? 'quantity' : listPriceChanged ? 'price' : null;
-  if (reason === null) {
-    // Scaled proration lines carry their discount's rounding too (see PlanItem.listMrrTolerance).
-    const tolerance = [...before.items, ...after.items].reduce((sum, item) => add(sum, item.listMrrTolerance), ZERO);
-    return unexplained(withinTolerance(before.discount, after.discount, tolerance) ? 'other' : 'discount');
-  }
-  if (before.items.some((item) => item.quantity <= 0) || after.items.some((item) => item.quantity <= 0)) return unexplained(reason);
+  if (reason === null) return unexplained(equalDiscount(before, after) ? 'other' : 'discount');
 
   // Price / volume / mix on the MRR per unit in force, in reporting minor units (docs/rules.md).
   let price: Ratio = ZERO;

@@ -124,15 +124,17 @@ function policyAmounts(line: InvoiceLine, config: EngineConfig): { counted: numb
   }
 }
 
-function contribution(dated: DatedLine, config: EngineConfig, scale: Ratio): Contribution {
+function contribution(dated: DatedLine, config: EngineConfig, scale: Ratio, prorated: boolean): Contribution {
   const factor = multiply(monthlyFactor(dated.interval), scale);
+  // A proration credit ("unused time on 10 seats") takes its quantity away; cycle lines count as they are.
+  const quantity = prorated && dated.line.amount < 0 ? -dated.line.quantity : dated.line.quantity;
   if (dated.isTrial) {
-    return { planId: dated.line.planId, quantity: dated.line.quantity, mrr: ZERO, listMrr: ZERO, discount: ZERO, listMrrTolerance: ZERO, sourceId: dated.line.lineId };
+    return { planId: dated.line.planId, quantity, mrr: ZERO, listMrr: ZERO, discount: ZERO, listMrrTolerance: ZERO, sourceId: dated.line.lineId };
   }
   const amounts = policyAmounts(dated.line, config);
   return {
     planId: dated.line.planId,
-    quantity: dated.line.quantity,
+    quantity,
     mrr: multiply(ratio(BigInt(amounts.counted)), factor),
     listMrr: multiply(ratio(BigInt(amounts.list)), factor),
     discount: multiply(ratio(BigInt(amounts.discount)), factor),
@@ -231,9 +233,9 @@ export function invoiceTimeline(
 
   const prorationParts = prorations.map((d) => {
     const fullDays = d.end - intervalStartBefore(d.end, d.interval);
-    return { dated: d, part: contribution(d, config, ratio(BigInt(fullDays), BigInt(d.end - d.start))) };
+    return { dated: d, part: contribution(d, config, ratio(BigInt(fullDays), BigInt(d.end - d.start)), true) };
   });
-  const cycleParts = new Map<Cycle, Contribution[]>(cycles.map((c) => [c, c.lines.map((d) => contribution(d, config, ratio(1n)))]));
+  const cycleParts = new Map<Cycle, Contribution[]>(cycles.map((c) => [c, c.lines.map((d) => contribution(d, config, ratio(1n), false))]));
 
   // 4. Cancellations, dated by the churnRecognition policy.
   const cancellations = cancellationDates(dated, config);

@@ -47,6 +47,7 @@ export function zeroState(sources: readonly string[] = [], paused = false): Subs
 
 export interface Contribution {
   readonly planId: string | null;
+  /** Signed: a proration credit takes away the quantity it credits (docs/rules.md "Reasons"). */
   readonly quantity: number;
   readonly mrr: Ratio;
   readonly listMrr: Ratio;
@@ -72,7 +73,7 @@ export function combineContributions(
     discount = add(discount, part.discount);
     const item = byPlan.get(part.planId) ?? { quantity: 0, mrr: ZERO, listMrr: ZERO, listMrrTolerance: ZERO };
     byPlan.set(part.planId, {
-      quantity: item.quantity + part.quantity * (sign(part.mrr) < 0 || sign(part.listMrr) < 0 ? -1 : 1),
+      quantity: item.quantity + part.quantity,
       mrr: add(item.mrr, part.mrr),
       listMrr: add(item.listMrr, part.listMrr),
       listMrrTolerance: add(item.listMrrTolerance, part.listMrrTolerance),
@@ -133,7 +134,8 @@ export function compactPoints(stretches: ReadonlyArray<{ date: CalendarDate; sta
   const points: StatePoint[] = [];
   for (const { date, state } of stretches) {
     const previous = points.at(-1);
-    if (previous ? sameState(previous.state, state) : state.mrr === 0 && state.items.length === 0) continue;
+    // A leading paused state is kept: a later resume must be seen as a resume.
+    if (previous ? sameState(previous.state, state) : state.mrr === 0 && state.items.length === 0 && !state.paused) continue;
     points.push({ date, state });
   }
   return points;
