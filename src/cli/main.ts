@@ -2,9 +2,12 @@
  * The `runrate` command line (cli.md). Errors become exit codes in exit-codes.ts only.
  */
 import { Command } from 'commander';
+import { cohortsCommand } from './commands/cohorts-command.js';
 import { customerCommand } from './commands/customer-command.js';
 import { customersCommand } from './commands/customers-command.js';
 import { demoCommand } from './commands/demo-command.js';
+import { forecastCommand } from './commands/forecast-command.js';
+import { metricsCommand } from './commands/metrics-command.js';
 import { movementsCommand } from './commands/movements-command.js';
 import { mrrCommand } from './commands/mrr-command.js';
 import { EXIT, reportError } from './exit-codes.js';
@@ -18,8 +21,11 @@ export function buildProgram(run: RunState): Command {
     .addHelpText('after', '\nExamples:\n  runrate demo --out demo-data\n  runrate mrr --data demo-data\n  runrate movements --data demo-data --customer cus_000042 --format json');
   program.addCommand(movementsCommand(run));
   program.addCommand(mrrCommand(run));
+  program.addCommand(metricsCommand(run));
   program.addCommand(customersCommand(run));
   program.addCommand(customerCommand(run));
+  program.addCommand(cohortsCommand(run));
+  program.addCommand(forecastCommand(run));
   program.addCommand(demoCommand());
   program.exitOverride();
   for (const command of program.commands) command.exitOverride();

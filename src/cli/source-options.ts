@@ -122,3 +122,20 @@ export async function emit(text: string, flags: Pick<SourceFlags, 'output'>): Pr
 export function useColour(flags: Pick<SourceFlags, 'output'>): boolean {
   return flags.output === undefined && process.stdout.isTTY === true && !process.env.NO_COLOR;
 }
+
+export interface ViewFlags {
+  segment: string[];
+  groupBy?: string;
+}
+
+/** `--segment key=value` (repeatable, combined with AND) and `--group-by DIM`. */
+export function addViewOptions(command: Command, options: { groupBy?: boolean } = {}): Command {
+  command.option(
+    '--segment <key=value>',
+    'only this segment; repeat to combine (country=FR, plan=gold, product=analytics, currency=EUR, mrr_band=1000-5000, attr.industry=health)',
+    (value: string, previous: string[]) => [...previous, value],
+    [] as string[],
+  );
+  if (options.groupBy !== false) command.option('--group-by <dimension>', 'one report per value: country, plan, product, currency, mrr_band or attr.KEY');
+  return command;
+}

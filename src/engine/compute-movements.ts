@@ -7,14 +7,14 @@ import type { CalendarDate } from './calendar/calendar-date.js';
 import { momentSortKey } from './calendar/moment-date.js';
 import type { EngineConfig } from './config.js';
 import { customerMovements, type CustomerSubscription } from './customer/customer-movements.js';
-import { reportingTimeline } from './customer/reporting-timeline.js';
+import { reportingTimeline, type ReportingPoint } from './customer/reporting-timeline.js';
 import { RateTable } from './fx/rate-table.js';
 import type { CurrencyCode } from './money/currency.js';
 import type { Dataset, FxRate, InvoiceLine, Plan, SubscriptionEvent } from './model.js';
 import type { DataWarning, Movement, RejectedRow } from './movement.js';
 import { eventTimeline } from './subscription/event-timeline.js';
 import { invoiceTimeline } from './subscription/invoice-timeline.js';
-import { compareStrings, type StatePoint } from './subscription/subscription-state.js';
+import { compareStrings, primaryPlan, type StatePoint } from './subscription/subscription-state.js';
 
 /** A stretch of constant MRR: from `date` until the next point's date, or through `asOf`. */
 export interface TimelinePoint {
@@ -23,6 +23,8 @@ export interface TimelinePoint {
   readonly nativeMrr: number;
   /** MRR in minor units of the reporting currency. */
   readonly mrr: number;
+  /** The plan carrying most of the MRR (null without plans): what plan segments go by. */
+  readonly planId: string | null;
 }
 
 export interface SubscriptionTimeline {
@@ -44,6 +46,8 @@ export interface ComputeResult {
   /** Rows the engine could not apply (invalid event sequences, inconsistent subscriptions). */
   readonly rejects: readonly RejectedRow[];
   readonly warnings: readonly DataWarning[];
+  /** The exchange rates the computation used (the dataset's, or the fallback history). */
+  readonly rates: RateTable;
 }
 
 export interface ComputeOptions {
@@ -170,15 +174,16 @@ export function computeMovements(dataset: Dataset, config: EngineConfig, options
 
   movements.sort(compareMovements);
   rejects.sort((a, b) => compareStrings(a.file, b.file) || a.line - b.line || compareStrings(a.column, b.column));
-  return { movements, timelines, rejects, warnings };
+  return { movements, timelines, rejects, warnings, rates };
 }
 
-function compactTimeline(points: ReadonlyArray<{ date: CalendarDate; state: { mrr: number }; mrr: number }>): TimelinePoint[] {
+function compactTimeline(points: readonly ReportingPoint[]): TimelinePoint[] {
   const result: TimelinePoint[] = [];
   for (const point of points) {
+    const planId = point.mrr > 0 ? primaryPlan(point.state) : null;
     const previous = result.at(-1);
-    if (previous ? previous.mrr === point.mrr && previous.nativeMrr === point.state.mrr : point.mrr === 0) continue;
-    result.push({ date: point.date, nativeMrr: point.state.mrr, mrr: point.mrr });
+    if (previous ? previous.mrr === point.mrr && previous.nativeMrr === point.state.mrr && previous.planId === planId : point.mrr === 0) continue;
+    result.push({ date: point.date, nativeMrr: point.state.mrr, mrr: point.mrr, planId });
   }
   return result;
 }

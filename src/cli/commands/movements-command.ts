@@ -7,7 +7,8 @@ import { formatIsoDate } from '../../engine/calendar/calendar-date.js';
 import { formatMoney } from '../format/money-text.js';
 import { renderCsv } from '../format/render-csv.js';
 import { renderTable } from '../format/render-table.js';
-import { addSourceOptions, emit, loadSource, useColour, type RunState, type SourceFlags } from '../source-options.js';
+import { queryMovements, viewsFor } from '../../app/report-views.js';
+import { addSourceOptions, addViewOptions, emit, loadSource, useColour, type RunState, type SourceFlags, type ViewFlags } from '../source-options.js';
 
 const TYPES: readonly MovementType[] = ['new', 'expansion', 'contraction', 'churn', 'reactivation', 'fx'];
 
@@ -18,11 +19,12 @@ export function dateFlag(name: string, value: string | undefined): CalendarDate 
   return date;
 }
 
-interface MovementsFlags extends SourceFlags {
+interface MovementsFlags extends SourceFlags, ViewFlags {
   from?: string;
   to?: string;
   customer?: string;
   type?: string;
+  payingOn?: string;
 }
 
 export function movementsCommand(run: RunState): Command {
@@ -32,21 +34,18 @@ export function movementsCommand(run: RunState): Command {
     .option('--to <date>', 'last day, YYYY-MM-DD (never after --as-of)')
     .option('--customer <id>', 'only this customer')
     .addOption(new Option('--type <types>', `only these types, comma-separated (${TYPES.join(', ')})`))
+    .option('--paying-on <date>', 'only customers paying on this day (the customers NRR and GRR follow)')
     .addHelpText('after', '\nExample:\n  runrate movements --data demo-data --from 2025-01-01 --type churn,contraction --format csv');
-  return addSourceOptions(command).action(async (flags: MovementsFlags) => {
+  return addSourceOptions(addViewOptions(command, { groupBy: false })).action(async (flags: MovementsFlags) => {
     const from = dateFlag('--from', flags.from);
     const to = dateFlag('--to', flags.to);
     const types = flags.type?.split(',').map((type) => type.trim()) ?? null;
     for (const type of types ?? []) if (!TYPES.includes(type as MovementType)) throw new UsageError(`--type: "${type}" is not one of ${TYPES.join(', ')}`);
+    const payingOn = dateFlag('--paying-on', flags.payingOn);
     const source = await loadSource(flags, run);
     const currency = source.config.currency;
-    const movements = source.result.movements.filter(
-      (m) =>
-        (from === null || m.date >= from) &&
-        (to === null || m.date <= to) &&
-        (flags.customer === undefined || m.customerId === flags.customer) &&
-        (types === null || types.includes(m.type)),
-    );
+    const [view] = viewsFor(source, { segments: flags.segment, groupBy: null });
+    const movements = queryMovements(view!, { from, to, customer: flags.customer ?? null, types: types as MovementType[] | null, payingOn });
     const records = movements.map(movementRecord);
     let text: string;
     switch (flags.format) {

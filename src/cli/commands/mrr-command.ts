@@ -1,14 +1,13 @@
 import { Command, Option } from 'commander';
 import { MRR_ENTRY_FIELDS, mrrEntryRecord } from '../../app/records/mrr-entry-record.js';
+import { viewsFor } from '../../app/report-views.js';
 import { mrrReport } from '../../engine/report/mrr-report.js';
 import { INTERVALS, type Interval } from '../../engine/report/period.js';
-import { formatMoney } from '../format/money-text.js';
-import { renderCsv } from '../format/render-csv.js';
-import { renderTable } from '../format/render-table.js';
-import { addSourceOptions, emit, loadSource, useColour, type RunState, type SourceFlags } from '../source-options.js';
+import { renderPeriodReport } from '../format/period-report.js';
+import { addSourceOptions, addViewOptions, emit, loadSource, useColour, type RunState, type SourceFlags, type ViewFlags } from '../source-options.js';
 import { dateFlag } from './movements-command.js';
 
-interface MrrFlags extends SourceFlags {
+interface MrrFlags extends SourceFlags, ViewFlags {
   interval: Interval;
   from?: string;
   to?: string;
@@ -18,62 +17,28 @@ export function mrrCommand(run: RunState): Command {
   const command = new Command('mrr')
     .description('MRR per period with its movement breakdown (new, expansion, contraction, churn, reactivation, fx)')
     .addOption(new Option('--interval <interval>', 'period length').choices(INTERVALS).default('month'))
-    .option('--from <date>', 'first day, YYYY-MM-DD (default: the start of the first movement\'s period)')
+    .option('--from <date>', "first day, YYYY-MM-DD (default: the start of the first movement's period)")
     .option('--to <date>', 'last day, YYYY-MM-DD (default and at most: --as-of)')
-    .addHelpText('after', '\nExample:\n  runrate mrr --data demo-data --interval quarter --format json');
-  return addSourceOptions(command).action(async (flags: MrrFlags) => {
+    .addHelpText('after', '\nExamples:\n  runrate mrr --data demo-data --interval quarter --format json\n  runrate mrr --data demo-data --group-by plan --from 2025-01-01');
+  return addSourceOptions(addViewOptions(command)).action(async (flags: MrrFlags) => {
     const from = dateFlag('--from', flags.from);
     const to = dateFlag('--to', flags.to);
     const source = await loadSource(flags, run);
     const { config } = source;
-    const entries = mrrReport(source.result.movements, { interval: flags.interval, weekStartsOn: config.weekStartsOn, from, to, asOf: config.asOf });
-    const records = entries.map(mrrEntryRecord);
-    const currency = config.currency;
-    let text: string;
-    switch (flags.format) {
-      case 'json':
-        text = `${JSON.stringify({ currency, interval: flags.interval, entries: records }, null, 2)}\n`;
-        break;
-      case 'ndjson':
-        text = records.map((record) => `${JSON.stringify(record)}\n`).join('');
-        break;
-      case 'csv':
-        text = renderCsv(MRR_ENTRY_FIELDS, records.map((record) => MRR_ENTRY_FIELDS.map((field) => record[field])));
-        break;
-      case 'table': {
-        const money = (value: number, signed = false) => formatMoney(value, currency, { signed });
-        text = `${renderTable(
-          [
-            { header: 'period' },
-            { header: `MRR start (${currency})`, align: 'right' },
-            { header: 'new', align: 'right' },
-            { header: 'expansion', align: 'right' },
-            { header: 'contraction', align: 'right' },
-            { header: 'churn', align: 'right' },
-            { header: 'reactivation', align: 'right' },
-            { header: 'fx', align: 'right' },
-            { header: 'net new', align: 'right' },
-            { header: `MRR (${currency})`, align: 'right' },
-            { header: 'customers', align: 'right' },
-          ],
-          entries.map((e) => [
-            e.period.label,
-            money(e.mrrStart),
-            money(e.new, true),
-            money(e.expansion, true),
-            money(e.contraction, true),
-            money(e.churn, true),
-            money(e.reactivation, true),
-            money(e.fx, true),
-            money(e.netNew, true),
-            money(e.mrr),
-            String(e.customers),
-          ]),
-          useColour(flags),
-        )}\n`;
-        break;
-      }
-    }
+    const views = viewsFor(source, { segments: flags.segment, groupBy: flags.groupBy ?? null });
+    const range = { interval: flags.interval, weekStartsOn: config.weekStartsOn, from, to, asOf: config.asOf };
+    const groups = views.map((view) => ({ group: view.group, records: mrrReport(view.movements, range).map(mrrEntryRecord) }));
+    const text = renderPeriodReport({
+      format: flags.format,
+      fields: MRR_ENTRY_FIELDS,
+      header: { currency: config.currency, interval: flags.interval },
+      groupBy: flags.groupBy ?? null,
+      groups,
+      currency: config.currency,
+      colour: useColour(flags),
+      tableFields: ['period', 'mrr_start', 'new', 'expansion', 'contraction', 'churn', 'reactivation', 'fx', 'net_new', 'mrr', 'customers'],
+      tableLayout: 'periods-as-rows',
+    });
     await emit(text, flags);
   });
 }

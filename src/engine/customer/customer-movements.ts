@@ -9,7 +9,7 @@ import { convertExactly, convertMinorUnits } from '../fx/convert-minor-units.js'
 import type { CurrencyCode } from '../money/currency.js';
 import { add, compareRatios, divide, multiply, ratio, roundRatio, subtract, ZERO, type Ratio } from '../money/ratio.js';
 import type { Movement, MovementReason, MovementType } from '../movement.js';
-import { compareStrings, type PlanItem, type SubscriptionState } from '../subscription/subscription-state.js';
+import { compareStrings, primaryPlan, type SubscriptionState } from '../subscription/subscription-state.js';
 import type { ReportingPoint } from './reporting-timeline.js';
 
 export interface CustomerSubscription {
@@ -135,16 +135,6 @@ function changeSources(before: SubscriptionState | null, after: SubscriptionStat
   const current = new Set(after.sources);
   const changed = [...previous].filter((id) => !current.has(id)).concat([...current].filter((id) => !previous.has(id)));
   return (changed.length > 0 ? changed : [...current]).sort(compareStrings);
-}
-
-/** The plan that carries most of the subscription's MRR (a movement names one plan). */
-function primaryPlan(state: SubscriptionState | null): string | null {
-  let best: PlanItem | null = null;
-  for (const item of state?.items ?? []) {
-    if (item.planId === null) continue;
-    if (!best || item.mrr.num * best.mrr.den > best.mrr.num * item.mrr.den) best = item;
-  }
-  return best?.planId ?? null;
 }
 
 /** The same discount, to the rounding of scaled proration lines (see PlanItem.listMrrTolerance). */

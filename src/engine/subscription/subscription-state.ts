@@ -140,3 +140,13 @@ export function compactPoints(stretches: ReadonlyArray<{ date: CalendarDate; sta
   }
   return points;
 }
+
+/** The plan that carries most of a subscription's MRR: a movement and a segment name one plan. */
+export function primaryPlan(state: SubscriptionState | null): string | null {
+  let best: PlanItem | null = null;
+  for (const item of state?.items ?? []) {
+    if (item.planId === null) continue;
+    if (!best || item.mrr.num * best.mrr.den > best.mrr.num * item.mrr.den) best = item;
+  }
+  return best?.planId ?? null;
+}
