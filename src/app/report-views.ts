@@ -84,6 +84,8 @@ export interface CustomerQuery {
   readonly status: CustomerStatus | null;
   /** Only the customers of this cohort (the period label of their first `new`). */
   readonly cohort: { readonly label: string; readonly interval: Interval } | null;
+  /** Only customers paying (within the view) on this day: the base of nrr_12m. */
+  readonly payingOn?: CalendarDate | null;
 }
 
 /** `segmented`: the request had a segment or a grouping (customers outside it are not listed). */
@@ -101,6 +103,12 @@ export function queryCustomers(source: ComputedSource, view: View, query: Custom
   // A segment lists the customers it has ever held; the whole business lists everyone.
   if (segmented) summaries = summaries.filter((s) => inView.has(s.customerId));
   if (query.status !== null) summaries = summaries.filter((s) => s.status === query.status);
+  if (query.payingOn !== undefined && query.payingOn !== null) {
+    const payingOn = query.payingOn;
+    const mrr = new Map<string, number>();
+    for (const movement of view.movements) if (movement.date <= payingOn) mrr.set(movement.customerId, movement.customerMrr);
+    summaries = summaries.filter((s) => (mrr.get(s.customerId) ?? 0) > 0);
+  }
   if (query.cohort !== null) {
     const { label, interval } = query.cohort;
     const firstNew = new Map<string, CalendarDate>();

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 
 export interface ExpectationBlock {
-  readonly kind: 'movements' | 'mrr' | 'customers' | 'rejects' | 'warnings' | 'error';
+  readonly kind: 'movements' | 'mrr' | 'metrics' | 'cohorts' | 'forecast' | 'customers' | 'rejects' | 'warnings' | 'error';
   /** CLI-style configuration flags for this expectation (`--churn-recognition period-end`). */
   readonly flags: readonly string[];
   readonly header: readonly string[];
@@ -36,7 +36,7 @@ export function parseScenario(file: string): Scenario {
     const body = match[2]!;
     if (name === 'config') files.set('runrate.config.json', body);
     else if (name && DATA_FILE.test(name)) files.set(name, body);
-    else if (name === 'movements' || name === 'mrr' || name === 'customers') {
+    else if (name === 'movements' || name === 'mrr' || name === 'metrics' || name === 'cohorts' || name === 'forecast' || name === 'customers') {
       const lines = body.split('\n').filter((line) => line.trim() !== '');
       const [headerLine, ...rowLines] = lines;
       expectations.push({
@@ -55,15 +55,21 @@ export function parseScenario(file: string): Scenario {
   return { file, title, files, expectations };
 }
 
-/** `--churn-recognition period-end --as-of 2024-01-01` → { churnRecognition: 'period-end', asOf: '2024-01-01' }. */
-export function flagsToConfig(flags: readonly string[]): Record<string, string> {
-  const config: Record<string, string> = {};
+/**
+ * `--churn-recognition period-end --segment country=FR --segment plan=gold` →
+ * { churnRecognition: 'period-end', segment: ['country=FR', 'plan=gold'] } (camelCase keys;
+ * `--segment` may repeat).
+ */
+export function parseFlags(flags: readonly string[]): { values: Record<string, string>; segments: string[] } {
+  const values: Record<string, string> = {};
+  const segments: string[] = [];
   for (let i = 0; i < flags.length; i += 2) {
     const flag = flags[i]!;
     const value = flags[i + 1];
     if (!flag.startsWith('--') || value === undefined) throw new Error(`bad scenario flags: ${flags.join(' ')}`);
     const key = flag.slice(2).replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
-    config[key] = value;
+    if (key === 'segment') segments.push(value);
+    else values[key] = value;
   }
-  return config;
+  return { values, segments };
 }

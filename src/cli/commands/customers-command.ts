@@ -17,6 +17,7 @@ interface CustomersFlags extends SourceFlags, ViewFlags {
   cohort?: string;
   cohortInterval: Interval;
   top?: string;
+  payingOn?: string;
 }
 
 export function customersCommand(run: RunState): Command {
@@ -27,6 +28,7 @@ export function customersCommand(run: RunState): Command {
     .option('--cohort <label>', 'only the customers of this cohort (the period of their first payment, e.g. 2024-01)')
     .addOption(new Option('--cohort-interval <interval>', 'period length of --cohort').choices(INTERVALS).default('month'))
     .option('--top <n>', 'the n customers with the highest MRR, highest first')
+    .option('--paying-on <date>', 'only customers paying on this day (the base nrr_12m follows)')
     .addHelpText('after', '\nExamples:\n  runrate customers --data demo-data --as-of 2025-06-30 --format csv\n  runrate customers --data demo-data --top 10 --segment country=FR');
   return addSourceOptions(addViewOptions(command, { groupBy: false })).action(async (flags: CustomersFlags) => {
     const on = dateFlag('--on', flags.on);
@@ -37,7 +39,12 @@ export function customersCommand(run: RunState): Command {
     let summaries = queryCustomers(
       source,
       view!,
-      { on, status: flags.status ?? null, cohort: flags.cohort === undefined ? null : { label: flags.cohort, interval: flags.cohortInterval } },
+      {
+        on,
+        status: flags.status ?? null,
+        cohort: flags.cohort === undefined ? null : { label: flags.cohort, interval: flags.cohortInterval },
+        payingOn: dateFlag('--paying-on', flags.payingOn),
+      },
       flags.segment.length > 0,
     );
     if (flags.top !== undefined) {

@@ -179,34 +179,42 @@ export function segmentViews(
       while (next < own.length && own[next]!.date === day) today.push(own[next++]!);
       const before = pointOn(timeline.points, (day - 1) as CalendarDate);
       const after = pointOn(timeline.points, day);
-      const leaving = groupOfPoint(timeline, before);
-      const entering = groupOfPoint(timeline, after);
-      if (leaving !== null && entering !== null && leaving !== entering) {
-        const template = today[0] ?? null;
-        const transfer = (amount: number, nativeAmount: number, planId: string | null): Movement => ({
-          date: day,
-          customerId: timeline.customerId,
-          subscriptionId: timeline.subscriptionId,
-          type: amount > 0 ? 'expansion' : 'contraction',
-          reason: 'plan_change',
-          amount,
-          currency: context.currency,
-          nativeAmount,
-          nativeCurrency: timeline.currency,
-          customerMrr: 0,
-          planId,
-          priceEffect: null,
-          volumeEffect: null,
-          mixEffect: null,
-          sources: template ? [...new Set(today.flatMap((m) => m.sources))].sort(compareStrings) : [],
-        });
-        put(leaving, transfer(-before!.mrr, -before!.nativeMrr, before!.planId));
-        put(entering, transfer(after!.mrr, after!.nativeMrr, after!.planId));
+      const groupBefore = groupOfPoint(timeline, before);
+      const groupAfter = groupOfPoint(timeline, after);
+      if (groupBefore === groupAfter) {
+        if (groupBefore !== null) for (const movement of today) put(groupBefore, movement);
         continue;
       }
-      const group = entering ?? leaving;
-      if (group === null) continue;
-      for (const movement of today) put(group, movement);
+      // The subscription crosses a boundary of the view. While it pays on both days that is a
+      // move between groups (or in or out of a filtered segment): it leaves with its old MRR and
+      // enters with its new one. When it starts or stops paying, its own movements say so.
+      const paidBefore = before !== null && before.mrr > 0;
+      const paysAfter = after !== null && after.mrr > 0;
+      const transfer = (amount: number, nativeAmount: number, planId: string | null): Movement => ({
+        date: day,
+        customerId: timeline.customerId,
+        subscriptionId: timeline.subscriptionId,
+        type: amount > 0 ? 'expansion' : 'contraction',
+        reason: 'plan_change',
+        amount,
+        currency: context.currency,
+        nativeAmount,
+        nativeCurrency: timeline.currency,
+        customerMrr: 0,
+        planId,
+        priceEffect: null,
+        volumeEffect: null,
+        mixEffect: null,
+        sources: [...new Set(today.flatMap((m) => m.sources))].sort(compareStrings),
+      });
+      if (groupBefore !== null) {
+        if (paysAfter) put(groupBefore, transfer(-before!.mrr, -before!.nativeMrr, before!.planId));
+        else for (const movement of today) put(groupBefore, movement);
+      }
+      if (groupAfter !== null) {
+        if (paidBefore) put(groupAfter, transfer(after!.mrr, after!.nativeMrr, after!.planId));
+        else for (const movement of today) put(groupAfter, movement);
+      }
     }
   }
   const groups = subscriptionGroup === null && customerGroup === null ? ['all'] : [...byGroup.keys()].sort(compareStrings);
