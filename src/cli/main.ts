@@ -6,6 +6,7 @@ import { cohortsCommand } from './commands/cohorts-command.js';
 import { customerCommand } from './commands/customer-command.js';
 import { customersCommand } from './commands/customers-command.js';
 import { demoCommand } from './commands/demo-command.js';
+import { exportCommand } from './commands/export-command.js';
 import { forecastCommand } from './commands/forecast-command.js';
 import { metricsCommand } from './commands/metrics-command.js';
 import { movementsCommand } from './commands/movements-command.js';
@@ -26,6 +27,7 @@ export function buildProgram(run: RunState): Command {
   program.addCommand(customerCommand(run));
   program.addCommand(cohortsCommand(run));
   program.addCommand(forecastCommand(run));
+  program.addCommand(exportCommand(run));
   program.addCommand(demoCommand());
   program.exitOverride();
   for (const command of program.commands) command.exitOverride();

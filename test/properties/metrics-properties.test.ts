@@ -28,7 +28,7 @@ function withTraits(generated: GeneratedCase): GeneratedCase {
     company: null,
     country: ['FR', 'DE', 'US'][i % 3]!,
     createdAt: null,
-    attributes: i % 2 === 0 ? { tier: 'gold' } : {},
+    attributes: (i % 2 === 0 ? { tier: 'gold' } : {}) as Record<string, string>,
     source: { file: 'customers.csv', line: i + 2 },
   }));
   return { ...generated, dataset: { ...generated.dataset, customers } };

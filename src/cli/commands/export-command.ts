@@ -1,0 +1,34 @@
+import { Command, Option } from 'commander';
+import { reportTables } from '../../app/export/report-tables.js';
+import { exportFormat, writeExport } from '../../app/export/write-export.js';
+import { configToJson } from '../../app/resolve-config.js';
+import { INTERVALS, type Interval } from '../../engine/report/period.js';
+import { addSourceOptions, addViewOptions, loadSource, type RunState, type SourceFlags, type ViewFlags } from '../source-options.js';
+import { dateFlag } from './movements-command.js';
+
+interface ExportFlags extends Omit<SourceFlags, 'format' | 'output'>, ViewFlags {
+  to: string;
+  interval: Interval;
+  from?: string;
+  until?: string;
+}
+
+export function exportCommand(run: RunState): Command {
+  const command = new Command('export')
+    .description('write the reports (metrics with the MRR breakdown, movements, customers, cohorts) to a file')
+    .requiredOption('--to <file>', 'FILE.xlsx (a sheet per report), FILE.csv (a folder of CSV files), FILE.json or FILE.parquet')
+    .addOption(new Option('--interval <interval>', 'period length of metrics and cohorts').choices(INTERVALS).default('month'))
+    .option('--from <date>', 'first day of metrics and cohorts, YYYY-MM-DD')
+    .option('--until <date>', 'last day of metrics and cohorts, YYYY-MM-DD (default and at most: --as-of)')
+    .addHelpText('after', '\nExamples:\n  runrate export --data demo-data --to board-pack.xlsx\n  runrate export --data demo-data --to reports.csv --interval quarter');
+  return addSourceOptions(addViewOptions(command)).action(async (flags: ExportFlags) => {
+    exportFormat(flags.to); // a bad target fails before any work
+    const from = dateFlag('--from', flags.from);
+    const to = dateFlag('--until', flags.until);
+    const source = await loadSource({ ...flags, format: 'table' }, run);
+    const { config } = source;
+    const tables = reportTables(source, { interval: flags.interval, weekStartsOn: config.weekStartsOn, from, to, asOf: config.asOf }, { segments: flags.segment, groupBy: flags.groupBy ?? null });
+    const files = await writeExport(flags.to, tables, { currency: config.currency, header: { currency: config.currency, interval: flags.interval, configuration: configToJson(config) } });
+    process.stderr.write(`wrote ${files.join(', ')}: ${tables.map((t) => `${t.rows.length} ${t.name} rows`).join(', ')}\n`);
+  });
+}
