@@ -9,6 +9,7 @@ import { periodContaining, type Interval } from '../engine/report/period.js';
 import { customerSummaries, type CustomerStatus, type CustomerSummary } from '../engine/report/customer-summary.js';
 import { inMrrBand, isDimension, segmentViews, type Dimension, type SegmentContext, type SegmentFilter, type View } from '../engine/report/segment-view.js';
 import { pointOn } from '../engine/report/point-on.js';
+import type { ReportRange } from '../engine/report/mrr-report.js';
 import { UsageError } from './errors.js';
 import type { ComputedSource } from './load-dataset-source.js';
 
@@ -46,6 +47,22 @@ export function segmentContext(source: ComputedSource): SegmentContext {
   const currentMrr = new Map<string, number>();
   for (const movement of source.result.movements) if (movement.date <= source.config.asOf) currentMrr.set(movement.customerId, movement.customerMrr);
   return { customers, plans, currentMrr, currency: source.config.currency };
+}
+
+/**
+ * The range of a report: `from` defaults to the start of the period of the business's first
+ * movement, for every group alike, so that grouped reports have the same periods row for row.
+ */
+export function reportRange(source: ComputedSource, interval: Interval, from: CalendarDate | null, to: CalendarDate | null): ReportRange {
+  const { config, result } = source;
+  const first = result.movements[0];
+  return {
+    interval,
+    weekStartsOn: config.weekStartsOn,
+    from: from ?? (first ? periodContaining(first.date, interval, config.weekStartsOn).first : null),
+    to,
+    asOf: config.asOf,
+  };
 }
 
 export function viewsFor(source: ComputedSource, request: ViewRequest): View[] {

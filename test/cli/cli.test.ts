@@ -239,6 +239,70 @@ describe('runrate CLI', () => {
   });
 });
 
+describe('reports of issue 3 through the CLI', () => {
+  test('metrics --format json: the mrr fields then every metric, in the order of cli.md', async () => {
+    const result = await runrate(['metrics', '--data', dataset('lifecycle'), '--format', 'json', '--from', '2025-01-01']);
+    expect(result.code).toBe(0);
+    const body = JSON.parse(result.stdout);
+    expect(body.currency).toBe('USD');
+    expect(body.interval).toBe('month');
+    expect(Object.keys(body.entries[0])).toEqual([
+      'period', 'first', 'last', 'mrr_start', 'mrr', 'new', 'expansion', 'contraction', 'churn', 'reactivation', 'fx', 'net_new',
+      'customers', 'customers_start', 'arr', 'arpa', 'asp', 'new_customers', 'reactivated_customers', 'churned_customers',
+      'customer_churn_rate', 'gross_mrr_churn_rate', 'net_mrr_churn_rate', 'nrr', 'grr', 'nrr_12m', 'quick_ratio', 'ltv',
+      'mrr_growth_rate', 'expansion_rate',
+    ]);
+    expect(body.entries.map((e: { period: string }) => e.period)).toEqual(['2025-01', '2025-02', '2025-03']);
+    expect(body.entries[0]).toMatchObject({ mrr_start: 16667, mrr: 0, churn: -16667, churned_customers: 1, customer_churn_rate: 1, gross_mrr_churn_rate: 1, nrr: 0, grr: 0, arpa: null, quick_ratio: 0 });
+    expect(body.entries[2]).toMatchObject({ first: '2025-03-01', last: '2025-03-01', mrr: 15000 });
+  });
+
+  test('cohorts --format json: arrays indexed by age', async () => {
+    const result = await runrate(['cohorts', '--data', dataset('lifecycle'), '--format', 'json', '--interval', 'year']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({
+      currency: 'USD',
+      interval: 'year',
+      cohorts: [
+        { cohort: '2024', customers: [1, 1], mrr: [16667, 15000] },
+        { cohort: '2025', customers: [0], mrr: [0] },
+      ],
+    });
+  });
+
+  test('mrr --group-by and --segment; forecast states its assumptions; export writes the workbook', async () => {
+    const grouped = await runrate(['mrr', '--data', dataset('lifecycle'), '--format', 'json', '--group-by', 'plan', '--interval', 'year']);
+    expect(grouped.code).toBe(0);
+    const body = JSON.parse(grouped.stdout);
+    expect(body.group_by).toBe('plan');
+    expect(body.entries.map((e: { group: string; period: string; mrr: number }) => [e.group, e.period, e.mrr])).toEqual([
+      ['gold', '2024', 16667],
+      ['gold', '2025', 0],
+      ['gold-monthly', '2024', 0],
+      ['gold-monthly', '2025', 15000],
+      ['silver', '2024', 0],
+      ['silver', '2025', 0],
+    ]);
+    const segment = await runrate(['mrr', '--data', dataset('lifecycle'), '--format', 'json', '--segment', 'country=DE']);
+    // A segment without data still reports the business's periods, at zero.
+    const empty = JSON.parse(segment.stdout).entries as Array<{ mrr: number; customers: number }>;
+    expect(empty).toHaveLength(15);
+    expect(empty.every((entry) => entry.mrr === 0 && entry.customers === 0)).toBe(true);
+    const badSegment = await runrate(['mrr', '--data', dataset('lifecycle'), '--segment', 'colour=red']);
+    expect(badSegment.code).toBe(2);
+    const forecast = await runrate(['forecast', '--data', dataset('lifecycle'), '--format', 'json', '--months', '2']);
+    expect(forecast.code).toBe(0);
+    const projection = JSON.parse(forecast.stdout);
+    expect(projection).toMatchObject({ mrr: 15000, committed_mrr: 15000 });
+    expect(projection.assumptions.trailing_months).toEqual(['2024-12', '2025-01', '2025-02']);
+    expect(projection.entries.map((e: { period: string }) => e.period)).toEqual(['2025-04', '2025-05']);
+    const out = path.join(dir, 'pack.xlsx');
+    const exported = await runrate(['export', '--data', dataset('lifecycle'), '--to', out]);
+    expect(exported.code).toBe(0);
+    expect(readFileSync(out).subarray(0, 2).toString()).toBe('PK');
+  });
+});
+
 describe('determinism across machine time zones', () => {
   test('the demo dataset gives byte-identical movements under UTC, Kiritimati and St. John’s', async () => {
     const out = path.join(dir, 'demo');

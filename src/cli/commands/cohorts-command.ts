@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { cohortRecord } from '../../app/records/cohort-record.js';
-import { viewsFor } from '../../app/report-views.js';
+import { reportRange, viewsFor } from '../../app/report-views.js';
 import { cohortReport } from '../../engine/report/cohort-report.js';
 import { INTERVALS, type Interval } from '../../engine/report/period.js';
 import { formatMoney, formatPercent } from '../format/money-text.js';
@@ -29,7 +29,7 @@ export function cohortsCommand(run: RunState): Command {
     const to = dateFlag('--to', flags.to);
     const source = await loadSource(flags, run);
     const { config } = source;
-    const range = { interval: flags.interval, weekStartsOn: config.weekStartsOn, from, to, asOf: config.asOf };
+    const range = reportRange(source, flags.interval, from, to);
     const groups = viewsFor(source, { segments: flags.segment, groupBy: flags.groupBy ?? null }).map((view) => ({
       group: view.group,
       cohorts: cohortReport(view.movements, range),

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { reportTables } from '../../app/export/report-tables.js';
 import { exportFormat, writeExport } from '../../app/export/write-export.js';
+import { reportRange } from '../../app/report-views.js';
 import { configToJson } from '../../app/resolve-config.js';
 import { INTERVALS, type Interval } from '../../engine/report/period.js';
 import { addSourceOptions, addViewOptions, loadSource, type RunState, type SourceFlags, type ViewFlags } from '../source-options.js';
@@ -27,7 +28,7 @@ export function exportCommand(run: RunState): Command {
     const to = dateFlag('--until', flags.until);
     const source = await loadSource({ ...flags, format: 'table' }, run);
     const { config } = source;
-    const tables = reportTables(source, { interval: flags.interval, weekStartsOn: config.weekStartsOn, from, to, asOf: config.asOf }, { segments: flags.segment, groupBy: flags.groupBy ?? null });
+    const tables = reportTables(source, reportRange(source, flags.interval, from, to), { segments: flags.segment, groupBy: flags.groupBy ?? null });
     const files = await writeExport(flags.to, tables, { currency: config.currency, header: { currency: config.currency, interval: flags.interval, configuration: configToJson(config) } });
     process.stderr.write(`wrote ${files.join(', ')}: ${tables.map((t) => `${t.rows.length} ${t.name} rows`).join(', ')}\n`);
   });

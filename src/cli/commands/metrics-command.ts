@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { METRICS_ENTRY_FIELDS, metricsEntryRecord } from '../../app/records/metrics-entry-record.js';
-import { viewsFor } from '../../app/report-views.js';
+import { reportRange, viewsFor } from '../../app/report-views.js';
 import { constantCurrency } from '../../engine/report/constant-currency.js';
 import { metricsReport } from '../../engine/report/metrics-report.js';
 import { INTERVALS, type Interval } from '../../engine/report/period.js';
@@ -27,7 +27,7 @@ export function metricsCommand(run: RunState): Command {
     const source = await loadSource(flags, run);
     const { config, result } = source;
     const views = viewsFor(source, { segments: flags.segment, groupBy: flags.groupBy ?? null });
-    const range = { interval: flags.interval, weekStartsOn: config.weekStartsOn, from, to, asOf: config.asOf };
+    const range = reportRange(source, flags.interval, from, to);
     const groups = views.map((view) => ({
       group: view.group,
       records: metricsReport(view.movements, range, constantCurrency(result.timelines, view, result.rates, config.currency)).map(metricsEntryRecord),

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { MRR_ENTRY_FIELDS, mrrEntryRecord } from '../../app/records/mrr-entry-record.js';
-import { viewsFor } from '../../app/report-views.js';
+import { reportRange, viewsFor } from '../../app/report-views.js';
 import { mrrReport } from '../../engine/report/mrr-report.js';
 import { INTERVALS, type Interval } from '../../engine/report/period.js';
 import { renderPeriodReport } from '../format/period-report.js';
@@ -26,7 +26,7 @@ export function mrrCommand(run: RunState): Command {
     const source = await loadSource(flags, run);
     const { config } = source;
     const views = viewsFor(source, { segments: flags.segment, groupBy: flags.groupBy ?? null });
-    const range = { interval: flags.interval, weekStartsOn: config.weekStartsOn, from, to, asOf: config.asOf };
+    const range = reportRange(source, flags.interval, from, to);
     const groups = views.map((view) => ({ group: view.group, records: mrrReport(view.movements, range).map(mrrEntryRecord) }));
     const text = renderPeriodReport({
       format: flags.format,
