@@ -11,6 +11,8 @@ import { forecastCommand } from './commands/forecast-command.js';
 import { metricsCommand } from './commands/metrics-command.js';
 import { movementsCommand } from './commands/movements-command.js';
 import { mrrCommand } from './commands/mrr-command.js';
+import { ratesCommand } from './commands/rates-command.js';
+import { syncCommand } from './commands/sync-command.js';
 import { EXIT, reportError } from './exit-codes.js';
 import type { RunState } from './source-options.js';
 
@@ -28,6 +30,8 @@ export function buildProgram(run: RunState): Command {
   program.addCommand(cohortsCommand(run));
   program.addCommand(forecastCommand(run));
   program.addCommand(exportCommand(run));
+  program.addCommand(ratesCommand(run));
+  program.addCommand(syncCommand());
   program.addCommand(demoCommand());
   program.exitOverride();
   for (const command of program.commands) command.exitOverride();
