@@ -5,15 +5,18 @@
 import path from 'node:path';
 import { computeMovements, type ComputeResult } from '../engine/compute-movements.js';
 import type { EngineConfig } from '../engine/config.js';
-import type { Dataset, FxRate } from '../engine/model.js';
+import type { Dataset, FxRate, Plan } from '../engine/model.js';
+import { knownCustomers, type KnownCustomers } from '../engine/report/customer-summary.js';
 import type { DataWarning, RejectedRow } from '../engine/movement.js';
 import { readDataset } from '../ingest/read-dataset.js';
 import { loadReferenceRates } from '../ingest/reference-rates.js';
 import { configFromFile, resolveConfig, type ConfigInput, type ResolveContext } from './resolve-config.js';
 
+/** What every report needs, from a dataset folder or from the store alike. */
 export interface ComputedSource {
   readonly config: EngineConfig;
-  readonly dataset: Dataset;
+  readonly customers: KnownCustomers;
+  readonly plans: readonly Plan[];
   readonly result: ComputeResult;
   /** Rows rejected while reading and while computing, sorted by file and line. */
   readonly rejects: readonly RejectedRow[];
@@ -58,5 +61,13 @@ export async function loadDatasetSource(dir: string, options: SourceOptions): Pr
   const fallbackRates = await fallbackRatesFor(read.dataset, config);
   const result = computeMovements(read.dataset, config, { fallbackRates });
   const rejects = [...read.rejects, ...result.rejects].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
-  return { config, dataset: read.dataset, result, rejects, warnings: read.warnings, dataWarnings: result.warnings };
+  return {
+    config,
+    customers: knownCustomers(read.dataset),
+    plans: read.dataset.plans,
+    result,
+    rejects,
+    warnings: read.warnings,
+    dataWarnings: result.warnings,
+  };
 }

@@ -3,7 +3,7 @@
  * source, and answers the drill-down queries (`movements`, `customers`) on those views.
  */
 import type { CalendarDate } from '../engine/calendar/calendar-date.js';
-import type { Customer, Plan } from '../engine/model.js';
+import type { Plan } from '../engine/model.js';
 import type { Movement, MovementType } from '../engine/movement.js';
 import { periodContaining, type Interval } from '../engine/report/period.js';
 import { customerSummaries, type CustomerStatus, type CustomerSummary } from '../engine/report/customer-summary.js';
@@ -42,8 +42,8 @@ export function parseGroupBy(text: string | null): Dimension | null {
 }
 
 export function segmentContext(source: ComputedSource): SegmentContext {
-  const customers = new Map<string, Customer>(source.dataset.customers.map((customer) => [customer.customerId, customer]));
-  const plans = new Map<string, Plan>(source.dataset.plans.map((plan) => [plan.planId, plan]));
+  const customers = source.customers.rows;
+  const plans = new Map<string, Plan>(source.plans.map((plan) => [plan.planId, plan]));
   const currentMrr = new Map<string, number>();
   for (const movement of source.result.movements) if (movement.date <= source.config.asOf) currentMrr.set(movement.customerId, movement.customerMrr);
   return { customers, plans, currentMrr, currency: source.config.currency };
@@ -116,7 +116,7 @@ export function queryCustomers(source: ComputedSource, view: View, query: Custom
     return { ...timeline, points: inView ? [point] : [] };
   });
   const inView = new Set(view.movements.map((m) => m.customerId));
-  let summaries = customerSummaries(source.dataset, movements, timelines);
+  let summaries = customerSummaries(source.customers, movements, timelines);
   // A segment lists the customers it has ever held; the whole business lists everyone.
   if (segmented) summaries = summaries.filter((s) => inView.has(s.customerId));
   if (query.status !== null) summaries = summaries.filter((s) => s.status === query.status);

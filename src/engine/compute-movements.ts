@@ -8,6 +8,7 @@ import { momentSortKey } from './calendar/moment-date.js';
 import type { EngineConfig } from './config.js';
 import { customerMovements, type CustomerSubscription } from './customer/customer-movements.js';
 import { reportingTimeline, type ReportingPoint } from './customer/reporting-timeline.js';
+import { convertMinorUnits } from './fx/convert-minor-units.js';
 import { RateTable } from './fx/rate-table.js';
 import type { CurrencyCode } from './money/currency.js';
 import type { Dataset, FxRate, InvoiceLine, Plan, SubscriptionEvent } from './model.js';
@@ -31,10 +32,14 @@ export interface SubscriptionTimeline {
   readonly subscriptionId: string;
   readonly customerId: string;
   readonly currency: CurrencyCode;
-  /** Sorted by date; the first point is the first day with MRR; consecutive points differ. */
+  /** Up to asOf, sorted by date; the first point is the first day with MRR; consecutive points differ. */
   readonly points: readonly TimelinePoint[];
-  /** The native states, including those scheduled after asOf (for committed MRR). */
-  readonly states: readonly StatePoint[];
+  /**
+   * Changes already in the data but dated after asOf (committed MRR, the forecast), converted at
+   * the latest rate known for their rate date.
+   */
+  readonly scheduled: readonly TimelinePoint[];
+  /** Every plan the subscription has been on. */
   readonly planIds: readonly string[];
 }
 
@@ -164,7 +169,7 @@ export function computeMovements(dataset: Dataset, config: EngineConfig, options
         customerId,
         currency: source.currency,
         points: compactTimeline(points),
-        states: result.points,
+        scheduled: scheduledPoints(result.points, source.currency, rates, config, points.at(-1) ?? null),
         planIds: [...new Set(result.points.flatMap((p) => p.state.items.map((item) => item.planId)).filter((id) => id !== null))].sort(compareStrings),
       });
     }
@@ -175,6 +180,36 @@ export function computeMovements(dataset: Dataset, config: EngineConfig, options
   movements.sort(compareMovements);
   rejects.sort((a, b) => compareStrings(a.file, b.file) || a.line - b.line || compareStrings(a.column, b.column));
   return { movements, timelines, rejects, warnings, rates };
+}
+
+/**
+ * The states dated after asOf, in the reporting currency. Future days have no rates yet, so each
+ * converts at the latest rate known on its rate date (carried forward).
+ */
+function scheduledPoints(
+  states: readonly StatePoint[],
+  currency: CurrencyCode,
+  rates: RateTable,
+  config: EngineConfig,
+  lastReported: ReportingPoint | null,
+): TimelinePoint[] {
+  const result: TimelinePoint[] = [];
+  let previous: { mrr: number; nativeMrr: number; planId: string | null } = lastReported
+    ? { mrr: lastReported.mrr, nativeMrr: lastReported.state.mrr, planId: lastReported.mrr > 0 ? primaryPlan(lastReported.state) : null }
+    : { mrr: 0, nativeMrr: 0, planId: null };
+  for (const { date, state } of states) {
+    if (date <= config.asOf) continue;
+    let mrr = 0;
+    if (state.mrr > 0) {
+      const rateDay = config.fx.rateDate === 'fixed' && config.fx.fixedDate !== null ? config.fx.fixedDate : config.fx.rateDate === 'period-start' ? (state.rateDate ?? date) : date;
+      mrr = convertMinorUnits(state.mrr, rates.requireRate(currency, config.currency, rateDay), currency, config.currency);
+    }
+    const planId = mrr > 0 ? primaryPlan(state) : null;
+    if (mrr === previous.mrr && state.mrr === previous.nativeMrr && planId === previous.planId) continue;
+    previous = { mrr, nativeMrr: state.mrr, planId };
+    result.push({ date, nativeMrr: state.mrr, mrr, planId });
+  }
+  return result;
 }
 
 function compactTimeline(points: readonly ReportingPoint[]): TimelinePoint[] {

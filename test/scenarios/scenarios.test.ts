@@ -135,7 +135,7 @@ for (const file of scenarioFiles) {
             break;
           case 'forecast': {
             const [view] = views;
-            const projection = forecast(view!.movements, scheduledChanges(result.timelines, result.rates, config, view!.includes), config.asOf, Number(months ?? '12'));
+            const projection = forecast(view!.movements, scheduledChanges(result.timelines, config.asOf, view!.includes), config.asOf, Number(months ?? '12'));
             const record = forecastRecord(projection, currency, formatIsoDate(config.asOf));
             compareTable(block, record.entries.map((entry) => ({ ...entry, committed_mrr: record.committed_mrr })), currency);
             break;

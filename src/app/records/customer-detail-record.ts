@@ -25,10 +25,10 @@ export interface CustomerDetailRecord {
 }
 
 export function customerDetail(source: ComputedSource, customerId: string): CustomerDetailRecord | null {
-  const { config, dataset, result } = source;
+  const { config, result } = source;
   const movements = result.movements.filter((m) => m.customerId === customerId && m.date <= config.asOf);
   const timelines = result.timelines.filter((t) => t.customerId === customerId);
-  const summary = customerSummaries(dataset, movements, timelines).find((s) => s.customerId === customerId);
+  const summary = customerSummaries(source.customers, movements, timelines).find((s) => s.customerId === customerId);
   if (!summary) return null;
   const timeline: Array<{ date: string; mrr: number }> = [];
   for (const movement of movements) {

@@ -26,7 +26,6 @@ export function forecastRecord(forecast: Forecast, currency: string, asOf: strin
       subscription_id: change.subscriptionId,
       kind: change.kind,
       amount: change.amount,
-      sources: [...change.sources],
     })),
     entries: forecast.entries.map((entry) => ({
       period: entry.period.label,

@@ -24,7 +24,7 @@ export function forecastCommand(run: RunState): Command {
     const source = await loadSource(flags, run);
     const { config, result } = source;
     const [view] = viewsFor(source, { segments: flags.segment, groupBy: null });
-    const scheduled = scheduledChanges(result.timelines, result.rates, config, view!.includes);
+    const scheduled = scheduledChanges(result.timelines, config.asOf, view!.includes);
     const projection = forecast(view!.movements, scheduled, config.asOf, Number(flags.months));
     const record = forecastRecord(projection, config.currency, formatIsoDate(config.asOf));
     const currency = config.currency;

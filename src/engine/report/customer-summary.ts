@@ -21,17 +21,26 @@ export interface CustomerSummary {
   readonly subscriptions: readonly string[];
 }
 
-/** Every known customer (listed, or referenced by a line or event), sorted by id. */
+/** Every customer the data knows: listed in customers, or only referenced by a line or event. */
+export interface KnownCustomers {
+  readonly ids: readonly string[];
+  readonly rows: ReadonlyMap<string, Customer>;
+}
+
+export function knownCustomers(dataset: Dataset): KnownCustomers {
+  const ids = new Set<string>();
+  for (const customer of dataset.customers) ids.add(customer.customerId);
+  for (const line of dataset.invoiceLines) ids.add(line.customerId);
+  for (const event of dataset.subscriptionEvents) ids.add(event.customerId);
+  return { ids: [...ids].sort(compareStrings), rows: new Map(dataset.customers.map((customer) => [customer.customerId, customer])) };
+}
+
+/** Every known customer, sorted by id. */
 export function customerSummaries(
-  dataset: Dataset,
+  known: KnownCustomers,
   movements: readonly Movement[],
   timelines: readonly SubscriptionTimeline[],
 ): CustomerSummary[] {
-  const customers = new Map<string, Customer | null>();
-  for (const customer of dataset.customers) customers.set(customer.customerId, customer);
-  for (const line of dataset.invoiceLines) if (!customers.has(line.customerId)) customers.set(line.customerId, null);
-  for (const event of dataset.subscriptionEvents) if (!customers.has(event.customerId)) customers.set(event.customerId, null);
-
   const mrr = new Map<string, number>();
   const firstPaid = new Map<string, CalendarDate>();
   for (const movement of movements) {
@@ -47,12 +56,12 @@ export function customerSummaries(
     active.set(timeline.customerId, list);
   }
 
-  return [...customers.keys()].sort(compareStrings).map((customerId) => {
+  return known.ids.map((customerId) => {
     const value = mrr.get(customerId) ?? 0;
     const first = firstPaid.get(customerId) ?? null;
     return {
       customerId,
-      customer: customers.get(customerId) ?? null,
+      customer: known.rows.get(customerId) ?? null,
       mrr: value,
       arr: 12 * value,
       status: value > 0 ? 'paying' : first !== null ? 'churned' : 'never_paid',

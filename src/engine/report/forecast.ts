@@ -5,9 +5,6 @@
  */
 import { addDays, addMonths, startOfMonth, type CalendarDate } from '../calendar/calendar-date.js';
 import type { SubscriptionTimeline } from '../compute-movements.js';
-import type { EngineConfig } from '../config.js';
-import { convertMinorUnits } from '../fx/convert-minor-units.js';
-import type { RateTable } from '../fx/rate-table.js';
 import { add, divide, multiply, ratio, roundRatio, ZERO, type Ratio } from '../money/ratio.js';
 import type { Movement } from '../movement.js';
 import { mrrReport } from './mrr-report.js';
@@ -21,7 +18,6 @@ export interface ScheduledChange {
   /** Change of MRR in the reporting currency (carried-forward rates for future days). */
   readonly amount: number;
   readonly kind: 'start' | 'change' | 'cancellation';
-  readonly sources: readonly string[];
 }
 
 /**
@@ -30,31 +26,24 @@ export interface ScheduledChange {
  */
 export function scheduledChanges(
   timelines: readonly SubscriptionTimeline[],
-  rates: RateTable,
-  config: EngineConfig,
+  asOf: CalendarDate,
   includes: (timeline: SubscriptionTimeline, day: CalendarDate) => boolean = () => true,
 ): ScheduledChange[] {
   const changes: ScheduledChange[] = [];
   for (const timeline of timelines) {
-    const reported = pointOn(timeline.points, config.asOf);
-    let previous = reported && includes(timeline, config.asOf) ? reported.mrr : 0;
-    for (const { date, state } of timeline.states) {
-      if (date <= config.asOf) continue;
-      let mrr = 0;
-      if (state.mrr > 0 && includes(timeline, config.asOf)) {
-        const rateDay = config.fx.rateDate === 'fixed' && config.fx.fixedDate !== null ? config.fx.fixedDate : (state.rateDate ?? date);
-        mrr = convertMinorUnits(state.mrr, rates.requireRate(timeline.currency, config.currency, rateDay), timeline.currency, config.currency);
-      }
-      if (mrr === previous) continue;
+    // A subscription outside the view on asOf contributes none of its scheduled changes.
+    if (timeline.scheduled.length === 0 || !includes(timeline, asOf)) continue;
+    let previous = pointOn(timeline.points, asOf)?.mrr ?? 0;
+    for (const point of timeline.scheduled) {
+      if (point.mrr === previous) continue;
       changes.push({
-        date,
+        date: point.date,
         customerId: timeline.customerId,
         subscriptionId: timeline.subscriptionId,
-        amount: mrr - previous,
-        kind: previous === 0 ? 'start' : mrr === 0 ? 'cancellation' : 'change',
-        sources: state.sources,
+        amount: point.mrr - previous,
+        kind: previous === 0 ? 'start' : point.mrr === 0 ? 'cancellation' : 'change',
       });
-      previous = mrr;
+      previous = point.mrr;
     }
   }
   return changes.sort((a, b) => a.date - b.date || (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0) || (a.subscriptionId < b.subscriptionId ? -1 : 1));
