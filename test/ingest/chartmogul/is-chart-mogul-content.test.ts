@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,8 +7,8 @@ import { isChartMogulContent, isChartMogulFile, isChartMogulText } from '../../.
 import { parseJsonWithNumberText } from '../../../src/ingest/read-ndjson-rows.js';
 import * as stories from './chart-mogul-stories.js';
 
-/** The shared Stripe webhook samples, where the checkout has them (they are not part of the repository). */
-const STRIPE_SAMPLES = '/work/shared/stripe-samples/sync-engine-webhook-events';
+/** Real Stripe webhook payloads (test/fixtures), which must never pass for ChartMogul files. */
+const STRIPE_SAMPLES = new URL('../../fixtures/stripe-samples/sync-engine-webhook-events', import.meta.url).pathname;
 const STRIPE_EVENT = {
   id: 'evt_1',
   object: 'event',
@@ -36,7 +36,8 @@ describe('isChartMogulContent', () => {
   it('tells Stripe objects and canonical rows apart', async () => {
     expect(isChartMogulContent(STRIPE_EVENT)).toBe(false);
     expect(isChartMogulText(JSON.stringify(STRIPE_EVENT))).toBe(false);
-    const samples = existsSync(STRIPE_SAMPLES) ? (await readdir(STRIPE_SAMPLES)).filter((file) => file.endsWith('.json')) : [];
+    const samples = (await readdir(STRIPE_SAMPLES)).filter((file) => file.endsWith('.json'));
+    expect(samples.length).toBeGreaterThan(5);
     for (const name of samples) {
       const text = await readFile(join(STRIPE_SAMPLES, name), 'utf8');
       expect(isChartMogulContent(parseJsonWithNumberText(text), name), name).toBe(false);

@@ -11,8 +11,8 @@ import { detectStripeContent, isStripeFile, readStripeFiles } from '../../../src
 import { readStripeTables } from '../../../src/ingest/stripe/stripe-tables.js';
 import { customerObject, invoiceObject, list, priceObject, subscriptionObject, ts, type Shape } from './stripe-builders.js';
 
-const SAMPLES = join(import.meta.dirname, '../../../../shared/stripe-samples');
-const SEEDS = join(import.meta.dirname, '../../../../shared/external-data/dbt_stripe/seeds');
+const SAMPLES = join(import.meta.dirname, '../../fixtures/stripe-samples');
+const SEEDS = join(import.meta.dirname, '../../fixtures/external-data/dbt_stripe/seeds');
 
 async function folder(files: Record<string, string>): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'runrate-stripe-parse-'));
