@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // A throwaway PostgreSQL server for the store tests (or the one RUNRATE_TEST_DATABASE_URL names).
+    globalSetup: ['./test/support/postgres-cluster.ts'],
   },
 });

@@ -3,6 +3,7 @@
  * source, and answers the drill-down queries (`movements`, `customers`) on those views.
  */
 import type { CalendarDate } from '../engine/calendar/calendar-date.js';
+import type { EngineConfig } from '../engine/config.js';
 import type { Plan } from '../engine/model.js';
 import type { Movement, MovementType } from '../engine/movement.js';
 import { periodContaining, type Interval } from '../engine/report/period.js';
@@ -54,12 +55,14 @@ export function segmentContext(source: ComputedSource): SegmentContext {
  * movement, for every group alike, so that grouped reports have the same periods row for row.
  */
 export function reportRange(source: ComputedSource, interval: Interval, from: CalendarDate | null, to: CalendarDate | null): ReportRange {
-  const { config, result } = source;
-  const first = result.movements[0];
+  return rangeFrom(source.config, source.result.movements[0]?.date ?? null, interval, from, to);
+}
+
+export function rangeFrom(config: EngineConfig, firstMovement: CalendarDate | null, interval: Interval, from: CalendarDate | null, to: CalendarDate | null): ReportRange {
   return {
     interval,
     weekStartsOn: config.weekStartsOn,
-    from: from ?? (first ? periodContaining(first.date, interval, config.weekStartsOn).first : null),
+    from: from ?? (firstMovement !== null ? periodContaining(firstMovement, interval, config.weekStartsOn).first : null),
     to,
     asOf: config.asOf,
   };

@@ -7,6 +7,8 @@ import { customerCommand } from './commands/customer-command.js';
 import { customersCommand } from './commands/customers-command.js';
 import { demoCommand } from './commands/demo-command.js';
 import { exportCommand } from './commands/export-command.js';
+import { importCommand, recomputeCommand } from './commands/import-command.js';
+import { rejectsCommand } from './commands/rejects-command.js';
 import { forecastCommand } from './commands/forecast-command.js';
 import { metricsCommand } from './commands/metrics-command.js';
 import { movementsCommand } from './commands/movements-command.js';
@@ -22,6 +24,9 @@ export function buildProgram(run: RunState): Command {
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', '\nExamples:\n  runrate demo --out demo-data\n  runrate mrr --data demo-data\n  runrate movements --data demo-data --customer cus_000042 --format json');
+  program.addCommand(importCommand(run));
+  program.addCommand(recomputeCommand(run));
+  program.addCommand(rejectsCommand());
   program.addCommand(movementsCommand(run));
   program.addCommand(mrrCommand(run));
   program.addCommand(metricsCommand(run));

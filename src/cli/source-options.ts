@@ -4,10 +4,10 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
-import { Temporal } from 'temporal-polyfill';
 import { UsageError } from '../app/errors.js';
-import { loadDatasetSource, type ComputedSource } from '../app/load-dataset-source.js';
-import type { ConfigInput } from '../app/resolve-config.js';
+import type { ComputedSource } from '../app/load-dataset-source.js';
+import { configFromFile, type ConfigInput } from '../app/resolve-config.js';
+import { openStore, type StoreLocation } from '../app/store/open-store.js';
 import { isoDate, formatIsoDate } from '../engine/calendar/calendar-date.js';
 
 export const FORMATS = ['table', 'csv', 'json', 'ndjson'] as const;
@@ -35,7 +35,7 @@ export interface SourceFlags {
 export function addSourceOptions(command: Command): Command {
   return command
     .option('--data <dir>', 'a dataset folder (CSV or NDJSON files), computed in memory')
-    .option('--db <path>', 'the store filled by `runrate import` (default ./runrate.duckdb)')
+    .option('--db <path>', 'the store filled by `runrate import` (default ./runrate.duckdb, or PostgreSQL when DATABASE_URL is set)')
     .option('--config <file>', 'a configuration file (instead of the dataset\'s runrate.config.json)')
     .option('--currency <code>', 'reporting currency, e.g. USD (default: the data\'s only currency)')
     .option('--timezone <zone>', 'IANA time zone in which timestamps become dates (default UTC)')
@@ -73,9 +73,9 @@ export function configFlags(flags: SourceFlags): ConfigInput {
   return input;
 }
 
-/** The edge owns the clock: "today" in the reporting time zone. */
+/** The edge owns the clock: "today" in the reporting time zone (en-CA formats as YYYY-MM-DD). */
 export function today(timezone: string) {
-  return isoDate(Temporal.Now.plainDateISO(timezone).toString());
+  return isoDate(new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date()));
 }
 
 /** What a run learned that decides its exit code after the output is written. */
@@ -83,24 +83,51 @@ export interface RunState {
   rejectedRows: number;
 }
 
+/** The --config file, read and parsed (null without the flag). */
+export async function readConfigFile(flags: Pick<SourceFlags, 'config'>): Promise<{ json: unknown; name: string } | null> {
+  if (flags.config === undefined) return null;
+  let text: string;
+  try {
+    text = await readFile(flags.config, 'utf8');
+  } catch {
+    throw new UsageError(`--config: cannot read ${flags.config}`);
+  }
+  try {
+    return { json: JSON.parse(text), name: flags.config };
+  } catch (error) {
+    throw new UsageError(`${flags.config}: not valid JSON (${(error as Error).message})`);
+  }
+}
+
+/** Configuration given explicitly: the --config file, then flags. */
+export async function explicitConfig(flags: SourceFlags): Promise<ConfigInput[]> {
+  const file = await readConfigFile(flags);
+  return [...(file ? [configFromFile(file.json, file.name)] : []), configFlags(flags)];
+}
+
+/** Where the store is: --db, else DATABASE_URL, else ./runrate.duckdb. The edge reads the environment. */
+export function storeLocation(flags: Pick<SourceFlags, 'db'>): StoreLocation {
+  return { ...(flags.db === undefined ? {} : { db: flags.db }), ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}) };
+}
+
 export async function loadSource(flags: SourceFlags, run: RunState): Promise<ComputedSource> {
   if (flags.data === undefined) {
-    throw new UsageError(flags.db !== undefined ? '--db: the store is not available in this version yet; use --data DIR' : 'no data: give --data DIR (a dataset folder)');
-  }
-  let configFile: { json: unknown; name: string } | null = null;
-  if (flags.config !== undefined) {
-    let text: string;
+    if (flags.db !== undefined && process.env.DATABASE_URL) process.stderr.write('warning: --db is given: DATABASE_URL is not used\n');
+    const { loadStoreSource } = await import('../app/store/load-store-source.js');
+    const store = await openStore(storeLocation(flags), { create: false });
     try {
-      text = await readFile(flags.config, 'utf8');
-    } catch {
-      throw new UsageError(`--config: cannot read ${flags.config}`);
-    }
-    try {
-      configFile = { json: JSON.parse(text), name: flags.config };
-    } catch (error) {
-      throw new UsageError(`${flags.config}: not valid JSON (${(error as Error).message})`);
+      const source = await loadStoreSource(store, { explicit: await explicitConfig(flags), today });
+      if (source.computedInMemory) {
+        process.stderr.write('note: the configuration asked for differs from the store\'s; computed in memory from the stored rows (`runrate recompute` stores it)\n');
+      }
+      return source;
+    } finally {
+      await store.close();
     }
   }
+  const configFile = await readConfigFile(flags);
+  // Loaded here: reading a dataset folder needs the ingest stack, reading the store does not.
+  const { loadDatasetSource } = await import('../app/load-dataset-source.js');
   const source = await loadDatasetSource(flags.data, { flags: configFlags(flags), configFile, today });
   for (const warning of source.warnings) process.stderr.write(`warning: ${warning}\n`);
   for (const warning of source.dataWarnings) {

@@ -53,4 +53,6 @@ export interface RejectedRow {
   readonly line: number;
   readonly column: string;
   readonly message: string;
+  /** The row as read (CSV fields re-quoted, or the JSON object), kept by the store. */
+  readonly raw?: string;
 }

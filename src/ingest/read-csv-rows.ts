@@ -49,7 +49,7 @@ interface StepResult {
   meta: { cursor: number };
 }
 
-export async function readCsvRows(path: string, sink: CsvRowSink): Promise<void> {
+export async function readCsvRows(path: string, sink: CsvRowSink, onBytes?: (bytesRead: number) => void): Promise<void> {
   let pending = '';
   let newline: Newline | null = null;
   let parser: Papa.Parser | null = null;
@@ -98,6 +98,7 @@ export async function readCsvRows(path: string, sink: CsvRowSink): Promise<void>
     // A byte-order mark (as spreadsheet programs write) is not part of the first column's name.
     parse(first && chunk.charCodeAt(0) === 0xfeff ? chunk.slice(1) : pending + chunk, false);
     first = false;
+    onBytes?.(stream.bytesRead);
   }
   parse(pending, true);
 }

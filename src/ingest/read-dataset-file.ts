@@ -3,6 +3,7 @@
  * warnings. Row problems are data; only problems with the file as a whole throw `DatasetError`.
  */
 import type { SourceRef } from '../engine/model.js';
+import Papa from 'papaparse';
 import type { RejectedRow } from '../engine/movement.js';
 import { DatasetError } from './dataset-error.js';
 import { datasetFileFormat, type DatasetFileFormat, type DatasetFileKind, type DatasetRecordByKind } from './dataset-file-kind.js';
@@ -48,6 +49,8 @@ export interface ReadDatasetFileOptions {
   readonly seen?: Map<string, SourceRef>;
   /** Shares repeated strings (customer ids …) with other files of the same dataset. */
   readonly pool?: StringPool;
+  /** Called as the file is read (about every megabyte): bytes of the file read, rows read. */
+  readonly onProgress?: (progress: { readonly bytes: number; readonly rows: number }) => void;
 }
 
 type ColumnRole = 'known' | 'attribute' | 'ignored';
@@ -93,8 +96,13 @@ class FileReader<T> {
     this.warnings.push(`${this.file}: ${message}`);
   }
 
+  /** The row being read, to keep its raw text when it is rejected (built only then). */
+  private current: { fields: readonly string[] } | { object: Readonly<Record<string, unknown>> } | null = null;
+
   private reject(line: number, column: string, message: string): void {
-    this.rejects.push({ file: this.file, line, column, message });
+    const current = this.current;
+    const raw = current === null ? undefined : 'fields' in current ? Papa.unparse([current.fields as string[]], { newline: '\n' }) : JSON.stringify(current.object);
+    this.rejects.push({ file: this.file, line, column, message, ...(raw === undefined ? {} : { raw }) });
   }
 
   private roleOf(column: string): ColumnRole {
@@ -149,6 +157,7 @@ class FileReader<T> {
   }
 
   csvRow(fields: readonly string[], line: number): void {
+    this.current = { fields };
     const header = this.header;
     if (header === null) throw new DatasetError(`${this.displayPath}: a row came before the header`);
     this.rowsRead++;
@@ -164,11 +173,13 @@ class FileReader<T> {
   }
 
   csvMalformed(fields: readonly string[], line: number, message: string): void {
+    this.current = { fields };
     this.rowsRead++;
     this.reject(line, this.header?.[fields.length - 1] ?? '', `malformed CSV: ${message}`);
   }
 
   ndjsonRow(object: Readonly<Record<string, unknown>>, line: number): void {
+    this.current = { object };
     this.rowsRead++;
     this.objectsRead++;
     const extras: (readonly [string, Cell])[] = [];
@@ -185,6 +196,7 @@ class FileReader<T> {
   }
 
   ndjsonMalformed(line: number, message: string): void {
+    this.current = null;
     this.rowsRead++;
     this.reject(line, '', message);
   }
@@ -252,12 +264,12 @@ export async function readDatasetFile<K extends DatasetFileKind>(
         header: (fields) => reader.csvHeader(fields),
         row: (fields, line) => reader.csvRow(fields, line),
         malformed: (fields, line, message) => reader.csvMalformed(fields, line, message),
-      });
+      }, options.onProgress && ((bytes) => options.onProgress!({ bytes, rows: reader.rowsRead })));
     } else {
       await readNdjsonRows(path, {
         row: (object, line) => reader.ndjsonRow(object, line),
         malformed: (line, message) => reader.ndjsonMalformed(line, message),
-      });
+      }, options.onProgress && ((bytes) => options.onProgress!({ bytes, rows: reader.rowsRead })));
     }
   } catch (error) {
     if (isSystemError(error)) throw new DatasetError(`${path}: cannot be read (${error.code ?? error.message})`, { cause: error });

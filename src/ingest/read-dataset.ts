@@ -59,7 +59,7 @@ async function listFiles(dir: string): Promise<string[]> {
   }
 }
 
-export async function readDataset(dir: string): Promise<ReadDatasetResult> {
+export async function readDataset(dir: string, options: { onProgress?: (progress: { file: string; bytes: number; rows: number }) => void } = {}): Promise<ReadDatasetResult> {
   const names = await listFiles(dir);
   const warnings: string[] = [];
   const present = new Set<string>();
@@ -86,7 +86,14 @@ export async function readDataset(dir: string): Promise<ReadDatasetResult> {
     for (const format of DATASET_FILE_FORMATS) {
       const name = `${kind}.${format}`;
       if (!present.has(name)) continue;
-      const result = await readDatasetFile(join(dir, name), kind, { name, format, seen, pool });
+      const onProgress = options.onProgress;
+      const result = await readDatasetFile(join(dir, name), kind, {
+        name,
+        format,
+        seen,
+        pool,
+        ...(onProgress ? { onProgress: (progress: { bytes: number; rows: number }) => onProgress({ file: name, ...progress }) } : {}),
+      });
       files.push(name);
       for (const reject of result.rejects) rejects.push(reject);
       for (const warning of result.warnings) warnings.push(warning);

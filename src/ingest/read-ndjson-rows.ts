@@ -71,7 +71,7 @@ function handleLine(text: string, line: number, sink: NdjsonRowSink): void {
   sink.row(value as Record<string, unknown>, line);
 }
 
-export async function readNdjsonRows(path: string, sink: NdjsonRowSink): Promise<void> {
+export async function readNdjsonRows(path: string, sink: NdjsonRowSink, onBytes?: (bytesRead: number) => void): Promise<void> {
   const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
   let pending = '';
   let line = 1;
@@ -88,6 +88,7 @@ export async function readNdjsonRows(path: string, sink: NdjsonRowSink): Promise
       start = end + 1;
     }
     pending = text.slice(start);
+    onBytes?.(stream.bytesRead);
   }
   if (pending !== '') handleLine(pending.endsWith('\r') ? pending.slice(0, -1) : pending, line, sink);
 }

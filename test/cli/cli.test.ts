@@ -303,6 +303,60 @@ describe('reports of issue 3 through the CLI', () => {
   });
 });
 
+describe('the store through the CLI', () => {
+  test('every report reads the same from --db as from --data', async () => {
+    const data = path.join(dir, 'store-demo');
+    expect((await runrate(['demo', '--out', data, '--customers', '80', '--months', '24', '--seed', '3'])).code).toBe(0);
+    const db = path.join(dir, 'reports.duckdb');
+    const imported = await runrate(['import', data, '--db', db, '--quiet']);
+    expect(imported.code).toBe(0);
+    expect(imported.stderr).toMatch(/imported into .*reports\.duckdb: [\d,]+ rows read, [\d,]+ accepted \([\d,]+ new, 0 replaced, 0 unchanged\), 0 rejected; every customer recomputed/);
+    const reports = [
+      ['movements', '--format', 'ndjson'],
+      ['mrr', '--format', 'json', '--interval', 'quarter'],
+      ['metrics', '--format', 'json'],
+      ['metrics', '--format', 'csv', '--group-by', 'plan'],
+      ['customers', '--format', 'json'],
+      ['customer', 'cus_000007', '--format', 'json'],
+      ['cohorts', '--format', 'json'],
+      ['forecast', '--format', 'json', '--months', '3'],
+    ];
+    for (const report of reports) {
+      const fromData = await runrate([...report, '--data', data]);
+      const fromStore = await runrate([...report, '--db', db]);
+      expect(fromData.code, report.join(' ')).toBe(0);
+      expect(fromStore.code, report.join(' ')).toBe(0);
+      expect(fromStore.stdout, report.join(' ')).toBe(fromData.stdout);
+    }
+    // Another configuration: computed in memory from the stored rows, still equal.
+    const other = ['mrr', '--format', 'json', '--churn-recognition', 'period-end'];
+    const inMemory = await runrate([...other, '--db', db]);
+    expect(inMemory.stderr).toContain('computed in memory');
+    expect(inMemory.stdout).toBe((await runrate([...other, '--data', data])).stdout);
+  });
+
+  test('import reports rejected rows, exits 3, and keeps them for `runrate rejects`', async () => {
+    const db = path.join(dir, 'rejects.duckdb');
+    const imported = await runrate(['import', dataset('rejects'), '--db', db, '--as-of', '2024-02-10']);
+    expect(imported.code).toBe(3);
+    expect(imported.stderr).toContain('invoice_lines.csv:3: amount:');
+    const listed = await runrate(['rejects', '--db', db, '--format', 'json']);
+    expect(listed.code).toBe(0);
+    const rejects = JSON.parse(listed.stdout).rejects as Array<{ file: string; line: number; column: string; raw: string }>;
+    expect(rejects.map((r) => [path.basename(r.file), r.line, r.column])).toEqual([
+      ['invoice_lines.csv', 3, 'amount'],
+      ['invoice_lines.csv', 4, 'service_start'],
+    ]);
+    expect(rejects[0]!.raw).toBe('l2,i2,c1,s1,2024-02-01,2024-03-01,100.001,USD');
+    const mismatch = await runrate(['import', dataset('rejects'), '--db', db, '--discounts', 'gross']);
+    expect(mismatch.code).toBe(2);
+    expect(mismatch.stderr).toContain('run `runrate recompute`');
+    const missing = await runrate(['mrr', '--db', path.join(dir, 'nothing.duckdb')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('no store at');
+  });
+});
+
 describe('determinism across machine time zones', () => {
   test('the demo dataset gives byte-identical movements under UTC, Kiritimati and St. John’s', async () => {
     const out = path.join(dir, 'demo');

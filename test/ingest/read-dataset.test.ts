@@ -2,6 +2,9 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+
+/** Rejects compared on their location and message; `raw` (the row as read) is tested on its own. */
+const withoutRaw = (rejects: ReadonlyArray<{ raw?: string }>) => rejects.map(({ raw: _raw, ...rest }) => rest);
 import { isoDate } from '../../src/engine/calendar/calendar-date.js';
 import type { Dataset } from '../../src/engine/model.js';
 import { ratio } from '../../src/engine/money/ratio.js';
@@ -65,7 +68,7 @@ describe('readDataset: folder level', () => {
     const result = await readDataset(dir);
     expect(result.files).toEqual(['customers.csv', 'plans.csv', 'invoice_lines.csv', 'invoice_lines.ndjson', 'subscription_events.csv', 'fx_rates.csv']);
     expect(result.config).toEqual({ currency: 'USD', renewalGraceDays: 3 });
-    expect(result.rejects).toEqual([]);
+    expect(withoutRaw(result.rejects)).toEqual([]);
     expect(result.warnings).toEqual([]);
     expect(result.dataset.invoiceLines.map((record) => [record.lineId, record.source])).toEqual([
       ['l1', { file: 'invoice_lines.csv', line: 2 }],
@@ -163,8 +166,8 @@ describe('CSV and NDJSON', () => {
         'fx_rates.ndjson': ndjson(...rates),
       }),
     );
-    expect(fromCsv.rejects).toEqual([]);
-    expect(fromNdjson.rejects).toEqual([]);
+    expect(withoutRaw(fromCsv.rejects)).toEqual([]);
+    expect(withoutRaw(fromNdjson.rejects)).toEqual([]);
     expect(withoutSources(fromNdjson.dataset)).toEqual(withoutSources(fromCsv.dataset));
     // The CSV header is line 1, so every CSV row sits one line lower.
     expect(fromCsv.dataset.subscriptionEvents.map((event) => event.source)).toEqual([
@@ -230,7 +233,7 @@ describe('CSV and NDJSON', () => {
       ['l2', 'i', 9007199254740991, 1, false, null],
       ['6', '7', -50, 1, false, null],
     ]);
-    expect(result.rejects).toEqual([
+    expect(withoutRaw(result.rejects)).toEqual([
       { file: 'invoice_lines.ndjson', line: 3, column: 'amount', message: '"0.30000000000000004" has more decimals than USD allows (at most 2 decimals)' },
       { file: 'invoice_lines.ndjson', line: 4, column: 'amount', message: '"1e3" is in exponent notation: write the decimal digits' },
       { file: 'invoice_lines.ndjson', line: 5, column: 'tax', message: 'expected a single value, not an object' },
@@ -273,7 +276,7 @@ describe('CSV syntax', () => {
       ['c2', 'Say "hi"', { note: 'three\n\nlines' }, 4],
       ['c3', 'Plain', { note: 'x' }, 7],
     ]);
-    expect(result.rejects).toEqual([
+    expect(withoutRaw(result.rejects)).toEqual([
       { file: 'customers.csv', line: 8, column: '', message: 'the row has 4 fields but the header has 3 columns' },
       { file: 'customers.csv', line: 9, column: 'name', message: 'malformed CSV: Quoted field unterminated (MissingQuotes)' },
     ]);
@@ -288,13 +291,13 @@ describe('CSV syntax', () => {
       ['l2', 200, 4],
       ['l3', 300, 6],
     ]);
-    expect(result.rejects).toEqual([{ file: 'invoice_lines.csv', line: 2, column: 'amount', message: '"1,5" is not a decimal number' }]);
+    expect(withoutRaw(result.rejects)).toEqual([{ file: 'invoice_lines.csv', line: 2, column: 'amount', message: '"1,5" is not a decimal number' }]);
   });
 
   it('reads files whose lines end with a bare carriage return', async () => {
     const dir = await folder({ 'invoice_lines.csv': 'line_id,invoice_id,customer_id,type,amount,currency\rl1,i1,c1,one_time,"1\r2",USD\rl2,i1,c1,one_time,2,USD\r' });
     const result = await readDataset(dir);
-    expect(result.rejects).toEqual([{ file: 'invoice_lines.csv', line: 2, column: 'amount', message: '"1\r2" is not a decimal number' }]);
+    expect(withoutRaw(result.rejects)).toEqual([{ file: 'invoice_lines.csv', line: 2, column: 'amount', message: '"1\r2" is not a decimal number' }]);
     expect(result.dataset.invoiceLines.map((record) => [record.lineId, record.source.line])).toEqual([['l2', 4]]);
   });
 
@@ -313,7 +316,7 @@ describe('CSV syntax', () => {
     const result = await readDataset(dir);
     expect(result.dataset.invoiceLines).toHaveLength(40_000);
     expect(result.dataset.invoiceLines[39_999]).toMatchObject({ lineId: 'l39999', amount: 3999950, source: { line: 2 + 2 * 39_999 } });
-    expect(result.rejects).toEqual([{ file: 'invoice_lines.csv', line: 80_002, column: 'amount', message: '"1.234" has more decimals than USD allows (at most 2 decimals)' }]);
+    expect(withoutRaw(result.rejects)).toEqual([{ file: 'invoice_lines.csv', line: 80_002, column: 'amount', message: '"1.234" has more decimals than USD allows (at most 2 decimals)' }]);
   });
 });
 
@@ -327,7 +330,7 @@ describe('amounts', () => {
   it('use the exponent of the row currency: JPY 0, USD 2, KWD 3', async () => {
     const dir = await folder({ 'invoice_lines.csv': lineCsv(line('l1', '1200', 'jpy'), line('l2', '12.5', 'USD'), line('l3', '1.234', 'Kwd'), line('l4', '-0.05', 'USD'), line('l5', '-50', 'KWD')) });
     const result = await readDataset(dir);
-    expect(result.rejects).toEqual([]);
+    expect(withoutRaw(result.rejects)).toEqual([]);
     expect(result.dataset.invoiceLines.map((record) => [record.amount, record.currency])).toEqual([
       [1200, 'JPY'],
       [1250, 'USD'],
@@ -351,7 +354,7 @@ describe('amounts', () => {
       ),
     });
     const result = await readDataset(dir);
-    expect(result.rejects).toEqual([
+    expect(withoutRaw(result.rejects)).toEqual([
       { file: 'invoice_lines.csv', line: 2, column: 'amount', message: '"10.001" has more decimals than USD allows (at most 2 decimals)' },
       { file: 'invoice_lines.csv', line: 3, column: 'amount', message: '"100.5" has more decimals than JPY allows (no decimals)' },
       { file: 'invoice_lines.csv', line: 4, column: 'discount', message: '"0.001" has more decimals than USD allows (at most 2 decimals)' },
@@ -377,7 +380,7 @@ describe('dates and timestamps', () => {
       ),
     });
     const result = await readDataset(dir);
-    expect(result.rejects).toEqual([]);
+    expect(withoutRaw(result.rejects)).toEqual([]);
     const [l1, l2, l3] = result.dataset.invoiceLines;
     expect(l1?.serviceEnd).toEqual({ kind: 'date', date: isoDate('2024-02-29') });
     expect(l1?.issuedAt).toEqual({ kind: 'instant', instant: Date.UTC(2024, 0, 16, 4, 30) });
@@ -399,7 +402,7 @@ describe('dates and timestamps', () => {
       ),
     });
     const result = await readDataset(dir);
-    expect(result.rejects).toEqual([
+    expect(withoutRaw(result.rejects)).toEqual([
       { file: 'invoice_lines.csv', line: 2, column: 'service_start', message: '"2023-02-29" is not a valid calendar date' },
       { file: 'invoice_lines.csv', line: 3, column: 'issued_at', message: '"2024-01-15T10:00:00" has no offset: add Z or +hh:mm, since a local time names no instant' },
       { file: 'invoice_lines.csv', line: 4, column: 'service_end', message: 'must be after service_start (the service period is [service_start, service_end))' },
@@ -421,7 +424,7 @@ describe('dates and timestamps', () => {
       'fx_rates.csv': csv('date,base,quote,rate', '2024-01-01T00:00:00Z,EUR,USD,1.1', '2024-01-02,eur,usd,0', '2024-01-03,EUR,EUR,2', '2024-01-04,USD,USD,1.000'),
     });
     const result = await readDataset(dir);
-    expect(result.rejects).toEqual([
+    expect(withoutRaw(result.rejects)).toEqual([
       { file: 'fx_rates.csv', line: 2, column: 'date', message: '"2024-01-01T00:00:00Z" is not a date (YYYY-MM-DD)' },
       { file: 'fx_rates.csv', line: 3, column: 'rate', message: '0 is not a rate: it must be greater than 0' },
       { file: 'fx_rates.csv', line: 4, column: 'rate', message: 'EUR/EUR can only have rate 1' },
@@ -454,7 +457,7 @@ describe('columns', () => {
       'plans.csv': csv('plan_id,interval_unit,memo', 'p1,month,x'),
     });
     const result = await readDataset(dir);
-    expect(result.rejects).toEqual([]);
+    expect(withoutRaw(result.rejects)).toEqual([]);
     expect(result.dataset.invoiceLines).toHaveLength(4);
     expect(result.warnings).toEqual([
       'plans.csv: unknown column "memo" ignored',
@@ -474,7 +477,7 @@ describe('columns', () => {
       }),
     );
     const result = await readDataset(dir);
-    expect(result.rejects).toEqual([]);
+    expect(withoutRaw(result.rejects)).toEqual([]);
     expect(result.dataset.customers.map((customer) => customer.attributes)).toEqual([
       { industry: 'SaaS', segment: 'SMB', team_size: '12' },
       {},
@@ -491,7 +494,7 @@ describe('columns', () => {
     const dir = await withLines(await folder({ 'customers.csv': csv('customer_id,country', 'c1, us ', 'c2,USA') }));
     const result = await readDataset(dir);
     expect(result.dataset.customers.map((customer) => customer.country)).toEqual(['US']);
-    expect(result.rejects).toEqual([{ file: 'customers.csv', line: 3, column: 'country', message: '"USA" is not an ISO 3166-1 alpha-2 country code (such as US, DE)' }]);
+    expect(withoutRaw(result.rejects)).toEqual([{ file: 'customers.csv', line: 3, column: 'country', message: '"USA" is not an ISO 3166-1 alpha-2 country code (such as US, DE)' }]);
   });
 });
 
@@ -522,7 +525,7 @@ describe('booleans', () => {
     const dir = await folder({ 'invoice_lines.csv': csv(`${LINE_HEADER},prorated`, ...values.map((value, index) => `${line(`l${index}`, '1')},${value}`)) });
     const result = await readDataset(dir);
     expect(result.dataset.invoiceLines.map((record) => record.prorated)).toEqual([true, false, true, false, false, true, true]);
-    expect(result.rejects).toEqual([
+    expect(withoutRaw(result.rejects)).toEqual([
       { file: 'invoice_lines.csv', line: 9, column: 'prorated', message: '"yes" is not a boolean (true, false, 1 or 0)' },
       { file: 'invoice_lines.csv', line: 10, column: 'prorated', message: '"2" is not a boolean (true, false, 1 or 0)' },
     ]);
@@ -542,7 +545,7 @@ describe('invoice line rules', () => {
       ),
     });
     const result = await readDataset(dir);
-    expect(result.rejects).toEqual([
+    expect(withoutRaw(result.rejects)).toEqual([
       { file: 'invoice_lines.csv', line: 2, column: 'subscription_id', message: 'a value is required for subscription lines' },
       { file: 'invoice_lines.csv', line: 3, column: 'service_start', message: 'a value is required for subscription lines' },
       { file: 'invoice_lines.csv', line: 4, column: 'service_end', message: 'a value is required for trial lines' },
@@ -557,7 +560,7 @@ describe('invoice line rules', () => {
   it('report only the first problem of a row, in column order', async () => {
     const dir = await folder({ 'invoice_lines.csv': lineCsv(',i,c,s,bogus,2023-02-30,2024-02-01,1.001,ABC') });
     const result = await readDataset(dir);
-    expect(result.rejects).toEqual([{ file: 'invoice_lines.csv', line: 2, column: 'line_id', message: 'a value is required' }]);
+    expect(withoutRaw(result.rejects)).toEqual([{ file: 'invoice_lines.csv', line: 2, column: 'line_id', message: 'a value is required' }]);
   });
 
   it('take quantity as a whole number, default 1', async () => {
@@ -575,7 +578,7 @@ describe('invoice line rules', () => {
     const dir = await folder({ 'invoice_lines.csv': lineCsv(' l1 ,i,c,s,subscription,2024-01-01,2024-02-01,1,USD', 'l1,i,c,s,subscription,2024-01-01,2024-02-01,1,USD', '  ,i,c,s,subscription,2024-01-01,2024-02-01,1,USD') });
     const result = await readDataset(dir);
     expect(result.dataset.invoiceLines.map((record) => record.lineId)).toEqual([' l1 ', 'l1']);
-    expect(result.rejects).toEqual([{ file: 'invoice_lines.csv', line: 4, column: 'line_id', message: 'a value is required' }]);
+    expect(withoutRaw(result.rejects)).toEqual([{ file: 'invoice_lines.csv', line: 4, column: 'line_id', message: 'a value is required' }]);
   });
 });
 
@@ -590,7 +593,7 @@ describe('duplicate ids', () => {
       'fx_rates.csv': csv('date,base,quote,rate', '2024-01-01,EUR,USD,1.1', '2024-01-01,eur,usd,1.2', '2024-01-01,USD,EUR,0.9'),
     });
     const result = await readDataset(dir);
-    expect(result.rejects).toEqual([
+    expect(withoutRaw(result.rejects)).toEqual([
       { file: 'customers.csv', line: 3, column: 'customer_id', message: 'duplicate customer_id "c1" (first at customers.csv:2)' },
       { file: 'plans.csv', line: 3, column: 'plan_id', message: 'duplicate plan_id "p1" (first at plans.csv:2)' },
       { file: 'invoice_lines.csv', line: 4, column: 'line_id', message: 'duplicate line_id "l1" (first at invoice_lines.csv:2)' },
@@ -631,7 +634,7 @@ describe('subscription events', () => {
       ),
     });
     const result = await readDataset(dir);
-    expect(result.rejects).toEqual([]);
+    expect(withoutRaw(result.rejects)).toEqual([]);
     expect(result.dataset.subscriptionEvents.map((event) => [event.amount, event.unitAmount, event.quantity, event.discount, event.interval])).toEqual([
       [2500, 1000, 3, 500, null],
       [30, 10, 3, 0, { unit: 'month', count: 3 }],
@@ -655,7 +658,7 @@ describe('subscription events', () => {
       ),
     });
     const result = await readDataset(dir);
-    expect(result.rejects).toEqual([
+    expect(withoutRaw(result.rejects)).toEqual([
       { file: 'subscription_events.csv', line: 2, column: 'amount', message: 'a value is required for start events (or give unit_amount)' },
       { file: 'subscription_events.csv', line: 3, column: 'currency', message: 'a value is required for change events' },
       { file: 'subscription_events.csv', line: 4, column: 'currency', message: 'a value is required when amount is given' },
@@ -673,7 +676,7 @@ describe('plans', () => {
     const dir = await withLines(await folder({ 'plans.csv': csv('plan_id,name,interval_unit,interval_count', 'p1,,Week,', 'p2,,fortnight,1', 'p3,,day,0', 'p4,,,') }));
     const result = await readDataset(dir);
     expect(result.dataset.plans.map((plan) => [plan.planId, plan.name, plan.interval])).toEqual([['p1', null, { unit: 'week', count: 1 }]]);
-    expect(result.rejects).toEqual([
+    expect(withoutRaw(result.rejects)).toEqual([
       { file: 'plans.csv', line: 3, column: 'interval_unit', message: '"fortnight" is not one of day, week, month, year' },
       { file: 'plans.csv', line: 4, column: 'interval_count', message: '0 is below the minimum of 1' },
       { file: 'plans.csv', line: 5, column: 'interval_unit', message: 'a value is required' },
@@ -696,7 +699,7 @@ describe('single files', () => {
     const result = await readDatasetFile(path, 'invoice_lines');
     expect(result.rowsRead).toBe(2);
     expect(result.records.map((record) => [record.lineId, record.source])).toEqual([['l1', { file: path, line: 2 }]]);
-    expect(result.rejects).toEqual([{ file: path, line: 3, column: 'amount', message: '"x" is not a decimal number' }]);
+    expect(withoutRaw(result.rejects)).toEqual([{ file: path, line: 3, column: 'amount', message: '"x" is not a decimal number' }]);
   });
 
   it('turn an unreadable file into a DatasetError', async () => {
@@ -708,5 +711,19 @@ describe('single files', () => {
     const dir = await folder({ 'plans.csv': '', 'plans.ndjson': '\n\n' });
     expect((await readDatasetFile(join(dir, 'plans.csv'), 'plans')).records).toEqual([]);
     expect((await readDatasetFile(join(dir, 'plans.ndjson'), 'plans')).rowsRead).toBe(0);
+  });
+});
+
+describe('rejected rows keep the row as read', () => {
+  it('CSV fields re-quoted as CSV, NDJSON objects as JSON', async () => {
+    const dir = await folder({
+      'invoice_lines.csv': lineCsv('l1,i1,c1,s1,subscription,2024-01-01,2024-02-01,"1,000.00",USD'),
+      'subscription_events.ndjson': ndjson({ event_id: 'e1', customer_id: 'c1', subscription_id: 's9', type: 'start', effective_at: '2024-01-01', amount: '1.001', currency: 'USD' }),
+    });
+    const result = await readDataset(dir);
+    expect(result.rejects.map((reject) => reject.raw)).toEqual([
+      'l1,i1,c1,s1,subscription,2024-01-01,2024-02-01,"1,000.00",USD',
+      '{"event_id":"e1","customer_id":"c1","subscription_id":"s9","type":"start","effective_at":"2024-01-01","amount":"1.001","currency":"USD"}',
+    ]);
   });
 });

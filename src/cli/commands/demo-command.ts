@@ -1,6 +1,5 @@
 import { Command } from 'commander';
 import { UsageError } from '../../app/errors.js';
-import { writeDemoDataset } from '../../app/demo/write-demo-dataset.js';
 
 function positiveInteger(name: string, value: string): number {
   if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`${name}: "${value}" is not a positive whole number`);
@@ -17,6 +16,7 @@ export function demoCommand(): Command {
     .option('--debug', 'print stack traces of unexpected errors')
     .addHelpText('after', '\nExample:\n  runrate demo --out demo-data --customers 1000 --seed 7 && runrate mrr --data demo-data')
     .action(async (flags: { out: string; customers: string; months: string; seed: string }) => {
+      const { writeDemoDataset } = await import('../../app/demo/write-demo-dataset.js');
       const summary = await writeDemoDataset(flags.out, {
         customers: positiveInteger('--customers', flags.customers),
         months: positiveInteger('--months', flags.months),

@@ -1,6 +1,4 @@
 import { Command, Option } from 'commander';
-import { reportTables } from '../../app/export/report-tables.js';
-import { exportFormat, writeExport } from '../../app/export/write-export.js';
 import { reportRange } from '../../app/report-views.js';
 import { configToJson } from '../../app/resolve-config.js';
 import { INTERVALS, type Interval } from '../../engine/report/period.js';
@@ -23,6 +21,9 @@ export function exportCommand(run: RunState): Command {
     .option('--until <date>', 'last day of metrics and cohorts, YYYY-MM-DD (default and at most: --as-of)')
     .addHelpText('after', '\nExamples:\n  runrate export --data demo-data --to board-pack.xlsx\n  runrate export --data demo-data --to reports.csv --interval quarter');
   return addSourceOptions(addViewOptions(command)).action(async (flags: ExportFlags) => {
+    // Loaded here: exceljs and DuckDB's writer cost startup time every other command would pay.
+    const { reportTables } = await import('../../app/export/report-tables.js');
+    const { exportFormat, writeExport } = await import('../../app/export/write-export.js');
     exportFormat(flags.to); // a bad target fails before any work
     const from = dateFlag('--from', flags.from);
     const to = dateFlag('--until', flags.until);

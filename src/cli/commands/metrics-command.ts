@@ -7,6 +7,7 @@ import { INTERVALS, type Interval } from '../../engine/report/period.js';
 import { renderPeriodReport } from '../format/period-report.js';
 import { addSourceOptions, addViewOptions, emit, loadSource, useColour, type RunState, type SourceFlags, type ViewFlags } from '../source-options.js';
 import { dateFlag } from './movements-command.js';
+import { storeMetrics } from '../store-fast-path.js';
 
 interface MetricsFlags extends SourceFlags, ViewFlags {
   interval: Interval;
@@ -24,14 +25,23 @@ export function metricsCommand(run: RunState): Command {
   return addSourceOptions(addViewOptions(command)).action(async (flags: MetricsFlags) => {
     const from = dateFlag('--from', flags.from);
     const to = dateFlag('--to', flags.to);
-    const source = await loadSource(flags, run);
-    const { config, result } = source;
-    const views = viewsFor(source, { segments: flags.segment, groupBy: flags.groupBy ?? null });
-    const range = reportRange(source, flags.interval, from, to);
-    const groups = views.map((view) => ({
-      group: view.group,
-      records: metricsReport(view.movements, range, constantCurrency(result.timelines, view, result.rates, config.currency)).map(metricsEntryRecord),
-    }));
+    const fast = await storeMetrics(flags, { interval: flags.interval, from, to });
+    let config;
+    let groups;
+    if (fast) {
+      config = fast.config;
+      groups = [{ group: 'all', records: fast.entries.map(metricsEntryRecord) }];
+    } else {
+      const source = await loadSource(flags, run);
+      config = source.config;
+      const { result } = source;
+      const views = viewsFor(source, { segments: flags.segment, groupBy: flags.groupBy ?? null });
+      const range = reportRange(source, flags.interval, from, to);
+      groups = views.map((view) => ({
+        group: view.group,
+        records: metricsReport(view.movements, range, constantCurrency(result.timelines, view, result.rates, source.config.currency)).map(metricsEntryRecord),
+      }));
+    }
     const text = renderPeriodReport({
       format: flags.format,
       fields: METRICS_ENTRY_FIELDS,

@@ -6,6 +6,7 @@ import { INTERVALS, type Interval } from '../../engine/report/period.js';
 import { renderPeriodReport } from '../format/period-report.js';
 import { addSourceOptions, addViewOptions, emit, loadSource, useColour, type RunState, type SourceFlags, type ViewFlags } from '../source-options.js';
 import { dateFlag } from './movements-command.js';
+import { storeMrr } from '../store-fast-path.js';
 
 interface MrrFlags extends SourceFlags, ViewFlags {
   interval: Interval;
@@ -23,11 +24,19 @@ export function mrrCommand(run: RunState): Command {
   return addSourceOptions(addViewOptions(command)).action(async (flags: MrrFlags) => {
     const from = dateFlag('--from', flags.from);
     const to = dateFlag('--to', flags.to);
-    const source = await loadSource(flags, run);
-    const { config } = source;
-    const views = viewsFor(source, { segments: flags.segment, groupBy: flags.groupBy ?? null });
-    const range = reportRange(source, flags.interval, from, to);
-    const groups = views.map((view) => ({ group: view.group, records: mrrReport(view.movements, range).map(mrrEntryRecord) }));
+    const fast = await storeMrr(flags, { interval: flags.interval, from, to });
+    let config;
+    let groups;
+    if (fast) {
+      config = fast.config;
+      groups = [{ group: 'all', records: fast.entries.map(mrrEntryRecord) }];
+    } else {
+      const source = await loadSource(flags, run);
+      config = source.config;
+      const views = viewsFor(source, { segments: flags.segment, groupBy: flags.groupBy ?? null });
+      const range = reportRange(source, flags.interval, from, to);
+      groups = views.map((view) => ({ group: view.group, records: mrrReport(view.movements, range).map(mrrEntryRecord) }));
+    }
     const text = renderPeriodReport({
       format: flags.format,
       fields: MRR_ENTRY_FIELDS,

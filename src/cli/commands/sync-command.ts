@@ -1,7 +1,7 @@
 import cliProgress from 'cli-progress';
 import { Command, Option } from 'commander';
 import { UsageError } from '../../app/errors.js';
-import { syncStripe, type SyncProgress } from '../../ingest/stripe/sync-stripe.js';
+import type { SyncProgress } from '../../ingest/stripe/sync-stripe.js';
 
 /** Progress on stderr: a live line on a terminal, plain lines (one per finished resource) otherwise. */
 function progressReporter(): { onProgress: (progress: SyncProgress) => void; stop: () => void } {
@@ -64,6 +64,8 @@ function stripeCommand(): Command {
       if (!/^(sk|rk)_/.test(apiKey)) throw new UsageError('--api-key: expected a secret (sk_…) or restricted (rk_…) Stripe key');
       const reporter = progressReporter();
       try {
+        // Loaded here: the Stripe SDK is for this command only.
+        const { syncStripe } = await import('../../ingest/stripe/sync-stripe.js');
         const result = await syncStripe({ apiKey, outDir: flags.out, onProgress: reporter.onProgress, ...apiBase(flags.apiBase) });
         reporter.stop();
         const total = Object.values(result.written).reduce((a, b) => a + b, 0);

@@ -18,7 +18,7 @@ export interface Cohort {
 }
 
 export function cohortReport(movements: readonly Movement[], range: ReportRange): Cohort[] {
-  const periods = reportPeriods(movements, range);
+  const periods = reportPeriods(movements[0]?.date ?? null, range);
   if (periods.length === 0) return [];
   const series = new CustomerSeries(movements);
   // Ages run to the last period reported, so every cohort is measured up to the same day.

@@ -33,10 +33,9 @@ export interface ReportRange {
   readonly asOf: CalendarDate;
 }
 
-/** The periods a report covers, or none when there is nothing to report. */
-export function reportPeriods(movements: readonly Movement[], range: ReportRange): Period[] {
-  const firstMovement = movements[0];
-  const from = range.from ?? (firstMovement ? periodContaining(firstMovement.date, range.interval, range.weekStartsOn).first : null);
+/** The periods a report covers (from the period of `firstDate`, a view's first movement, by default), or none. */
+export function reportPeriods(firstDate: CalendarDate | null, range: ReportRange): Period[] {
+  const from = range.from ?? (firstDate !== null ? periodContaining(firstDate, range.interval, range.weekStartsOn).first : null);
   if (from === null) return [];
   const to = range.to === null || range.to > range.asOf ? range.asOf : range.to;
   return from > to ? [] : periodsBetween(from, to, range.interval, range.weekStartsOn);
@@ -58,7 +57,7 @@ export function sumByPeriod(movements: readonly Movement[], periods: readonly Pe
 }
 
 export function mrrReport(movements: readonly Movement[], range: ReportRange): MrrEntry[] {
-  const periods = reportPeriods(movements, range);
+  const periods = reportPeriods(movements[0]?.date ?? null, range);
   const totals = dailyTotals(movements);
   const sums = sumByPeriod(movements, periods);
   return periods.map((period, i) => {

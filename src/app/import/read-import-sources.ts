@@ -1,0 +1,206 @@
+/**
+ * What `runrate import PATH…` reads: canonical dataset folders and files, Stripe API objects and
+ * Stripe tables, ChartMogul Import API files, and ECB or fx_rates rate files, recognised by name
+ * and content, into one batch of canonical rows.
+ */
+import { open, readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Dataset, FxRate } from '../../engine/model.js';
+import type { RejectedRow } from '../../engine/movement.js';
+import { isChartMogulText } from '../../ingest/chartmogul/is-chart-mogul-content.js';
+import { readChartMogulFiles } from '../../ingest/chartmogul/read-chart-mogul-files.js';
+import type { ConnectorResult, ConnectorSummary } from '../../ingest/connector-result.js';
+import { datasetFileKind, readDataset, readDatasetFile, CONFIG_FILE_NAME } from '../../ingest/read-dataset.js';
+import { readRatesFile } from '../../ingest/rates/read-rates-file.js';
+import { detectStripeContent, readStripeFiles } from '../../ingest/stripe/read-stripe-files.js';
+import { readStripeTables } from '../../ingest/stripe/stripe-tables.js';
+import { UsageError } from '../errors.js';
+
+export type SourceFormat = 'canonical' | 'stripe' | 'stripe-tables' | 'chartmogul' | 'rates';
+
+export interface ImportBatch {
+  readonly dataset: Dataset;
+  readonly rejects: readonly RejectedRow[];
+  readonly warnings: readonly string[];
+  /** Rows read from every file, accepted or rejected. */
+  readonly rowsRead: number;
+  /** Per format, the files read and the connector's counts of objects, unknown types, exclusions. */
+  readonly sources: ReadonlyArray<{ readonly format: SourceFormat; readonly files: readonly string[]; readonly summary: ConnectorSummary | null }>;
+  /** runrate.config.json files found in imported dataset folders. */
+  readonly configs: ReadonlyArray<{ readonly json: unknown; readonly name: string }>;
+}
+
+const SNIFF_BYTES = 64 * 1024;
+
+async function firstBytes(file: string): Promise<string> {
+  const handle = await open(file, 'r');
+  try {
+    const buffer = Buffer.alloc(SNIFF_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, SNIFF_BYTES, 0);
+    return buffer.subarray(0, bytesRead).toString('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
+/** What a single file holds, by its name first (canonical), then by its content. */
+export async function classifyFile(file: string): Promise<SourceFormat | null> {
+  if (datasetFileKind(path.basename(file)) !== null) return 'canonical';
+  const head = await firstBytes(file);
+  const stripe = detectStripeContent(head);
+  if (stripe) return stripe.kind === 'stripe-objects' ? 'stripe' : 'stripe-tables';
+  if (isChartMogulText(head)) return 'chartmogul';
+  if (/^\uFEFF?\s*(Date,|date,base,quote,rate|KEY,FREQ|"?TIME_PERIOD)/i.test(head)) return 'rates';
+  return null;
+}
+
+function emptyDataset(): { -readonly [K in keyof Dataset]: Dataset[K][number][] } {
+  return { customers: [], plans: [], invoiceLines: [], subscriptionEvents: [], fxRates: [] };
+}
+
+/** Progress while reading: bytes of every file read so far out of their total, and rows read. */
+export interface ReadProgress {
+  readonly bytes: number;
+  readonly totalBytes: number;
+  readonly rows: number;
+}
+
+async function totalSize(paths: readonly string[]): Promise<number> {
+  let total = 0;
+  for (const given of paths) {
+    const info = await stat(given).catch(() => null);
+    if (!info) continue;
+    if (info.isFile()) total += info.size;
+    else if (info.isDirectory()) for (const name of await readdir(given)) total += (await stat(path.join(given, name)).catch(() => null))?.size ?? 0;
+  }
+  return total;
+}
+
+export async function readImportSources(paths: readonly string[], onProgress?: (progress: ReadProgress) => void): Promise<ImportBatch> {
+  if (paths.length === 0) throw new UsageError('import: give at least one dataset folder or file');
+  const dataset = emptyDataset();
+  const rejects: RejectedRow[] = [];
+  const warnings: string[] = [];
+  const configs: Array<{ json: unknown; name: string }> = [];
+  const sources: Array<{ format: SourceFormat; files: string[]; summary: ConnectorSummary | null }> = [];
+  const byFormat: Record<Exclude<SourceFormat, 'canonical'>, string[]> = { stripe: [], 'stripe-tables': [], chartmogul: [], rates: [] };
+  const canonicalFiles: string[] = [];
+  let rowsRead = 0;
+
+  const totalBytes = onProgress ? await totalSize(paths) : 0;
+  let doneBytes = 0;
+  let doneRows = 0;
+  const progress = (file: { bytes: number; rows: number }) => onProgress?.({ bytes: doneBytes + file.bytes, totalBytes, rows: doneRows + file.rows });
+  const fileDone = (bytes: number, rows: number) => {
+    doneBytes += bytes;
+    doneRows += rows;
+    onProgress?.({ bytes: doneBytes, totalBytes, rows: doneRows });
+  };
+
+  const add = (part: Dataset) => {
+    for (const key of Object.keys(dataset) as Array<keyof Dataset>) for (const record of part[key]) (dataset[key] as unknown[]).push(record);
+  };
+
+  for (const given of paths) {
+    let info;
+    try {
+      info = await stat(given);
+    } catch {
+      throw new UsageError(`import: ${given} does not exist`);
+    }
+    if (info.isDirectory()) {
+      const names = (await readdir(given)).sort();
+      if (names.some((name) => datasetFileKind(name) !== null)) {
+        // A canonical dataset folder: read as `--data` reads it, file names prefixed with the folder.
+        let last = { file: '', bytes: 0, rows: 0 };
+        const before = { bytes: doneBytes, rows: doneRows };
+        const read = await readDataset(given, {
+          onProgress: (file) => {
+            if (file.file !== last.file && last.file !== '') fileDone(last.bytes, last.rows);
+            last = file;
+            progress(file);
+          },
+        });
+        doneBytes = before.bytes + (await totalSize([given]));
+        doneRows = before.rows + Object.values(read.dataset).reduce((sum, list) => sum + list.length, 0) + read.rejects.length;
+        onProgress?.({ bytes: doneBytes, totalBytes, rows: doneRows });
+        const prefix = (file: string) => path.join(given, file);
+        add({
+          ...read.dataset,
+          customers: read.dataset.customers.map((r) => ({ ...r, source: { ...r.source, file: prefix(r.source.file) } })),
+          plans: read.dataset.plans.map((r) => ({ ...r, source: { ...r.source, file: prefix(r.source.file) } })),
+          invoiceLines: read.dataset.invoiceLines.map((r) => ({ ...r, source: { ...r.source, file: prefix(r.source.file) } })),
+          subscriptionEvents: read.dataset.subscriptionEvents.map((r) => ({ ...r, source: { ...r.source, file: prefix(r.source.file) } })),
+          fxRates: read.dataset.fxRates.map((r) => ({ ...r, source: { ...r.source, file: prefix(r.source.file) } })),
+        });
+        for (const reject of read.rejects) rejects.push({ ...reject, file: prefix(reject.file) });
+        warnings.push(...read.warnings.map((warning) => `${given}: ${warning}`));
+        if (read.config !== null) configs.push({ json: read.config, name: path.join(given, CONFIG_FILE_NAME) });
+        rowsRead += Object.values(read.dataset).reduce((sum, list) => sum + list.length, 0) + read.rejects.length;
+        sources.push({ format: 'canonical', files: read.files.map(prefix), summary: null });
+        continue;
+      }
+      for (const name of names) {
+        const file = path.join(given, name);
+        if (!(await stat(file)).isFile() || name === 'sync-state.json') continue;
+        const format = await classifyFile(file);
+        if (format === null) warnings.push(`${file}: not a file Runrate can import; ignored`);
+        else if (format === 'canonical') canonicalFiles.push(file);
+        else byFormat[format].push(file);
+      }
+      continue;
+    }
+    const format = await classifyFile(given);
+    if (format === null) {
+      throw new UsageError(`import: ${given} is not a file Runrate recognises (a canonical dataset file, Stripe objects or tables, ChartMogul Import API JSON, or exchange rates)`);
+    }
+    if (format === 'canonical') canonicalFiles.push(given);
+    else byFormat[format].push(given);
+  }
+
+  if (canonicalFiles.length > 0) {
+    for (const file of canonicalFiles) {
+      const kind = datasetFileKind(path.basename(file))!.kind;
+      const result = await readDatasetFile(file, kind, { name: file, onProgress: progress });
+      fileDone((await stat(file)).size, result.rowsRead);
+      const part = emptyDataset();
+      const key = ({ customers: 'customers', plans: 'plans', invoice_lines: 'invoiceLines', subscription_events: 'subscriptionEvents', fx_rates: 'fxRates' } as const)[kind];
+      // One at a time: spreading a large file's rows would overflow the call stack.
+      for (const record of result.records) (part[key] as unknown[]).push(record);
+      add(part);
+      rejects.push(...result.rejects);
+      warnings.push(...result.warnings);
+      rowsRead += result.rowsRead;
+    }
+    sources.push({ format: 'canonical', files: canonicalFiles, summary: null });
+  }
+
+  const connector = async (format: SourceFormat, files: string[], read: (files: string[]) => Promise<ConnectorResult>) => {
+    if (files.length === 0) return;
+    const result = await read(files);
+    add(result.dataset);
+    rejects.push(...result.rejects);
+    warnings.push(...result.warnings);
+    const objects = Object.values(result.summary.objects).reduce((sum, count) => sum + count, 0);
+    rowsRead += objects;
+    fileDone((await Promise.all(files.map((file) => stat(file)))).reduce((sum, info) => sum + info.size, 0), objects);
+    sources.push({ format, files, summary: result.summary });
+  };
+  // Stripe objects refer to each other across files (invoices to prices): one call reads them all.
+  await connector('stripe', byFormat.stripe, (files) => readStripeFiles(files));
+  await connector('stripe-tables', byFormat['stripe-tables'], (files) => readStripeTables(files));
+  await connector('chartmogul', byFormat.chartmogul, (files) => readChartMogulFiles(files));
+
+  for (const file of byFormat.rates) {
+    const result = await readRatesFile(file);
+    const rates: FxRate[] = result.rates;
+    add({ ...emptyDataset(), fxRates: rates });
+    rejects.push(...result.rejects);
+    warnings.push(...result.warnings);
+    rowsRead += rates.length + result.rejects.length;
+    fileDone((await stat(file)).size, rates.length + result.rejects.length);
+    sources.push({ format: 'rates', files: [file], summary: null });
+  }
+
+  return { dataset, rejects, warnings, rowsRead, sources, configs };
+}

@@ -1,0 +1,164 @@
+/**
+ * `runrate import` and `runrate recompute`: source rows merged into the store and the derived
+ * rows of every affected customer recomputed, all in one transaction.
+ *
+ * Configuration: the store remembers the configuration its movements were computed with. An
+ * import that asks for another one (a flag, --config, a dataset's runrate.config.json) is refused:
+ * mixing results computed under two configurations would be wrong silently. `recompute` changes
+ * it. `asOf` is the exception: unless pinned, it follows today, and a new day recomputes everyone.
+ */
+import type { CalendarDate } from '../../engine/calendar/calendar-date.js';
+import type { EngineConfig } from '../../engine/config.js';
+import type { RejectedRow } from '../../engine/movement.js';
+import { compareStrings } from '../../engine/subscription/subscription-state.js';
+import { ConfigurationMismatchError, type MergeCounts, type RunrateStore, type StoreTransaction } from '../../store/store-port.js';
+import { UsageError } from '../errors.js';
+import { fallbackRatesFor } from '../load-dataset-source.js';
+import { configFromFile, configToJson, resolveConfig, type ConfigInput } from '../resolve-config.js';
+import { readImportSources, type ImportBatch, type ReadProgress } from '../import/read-import-sources.js';
+import { deriveRows } from './derive-rows.js';
+
+export const CONFIG_KEY = 'config';
+export const AS_OF_PINNED_KEY = 'asOfPinned';
+
+export interface ImportOptions {
+  /** --config file then flags; a dataset folder's runrate.config.json comes before them. */
+  readonly explicit: readonly ConfigInput[];
+  readonly today: (timezone: string) => CalendarDate;
+  /** The clock, read by the edge: when the import started (ISO 8601). */
+  readonly startedAt: string;
+  readonly onPhase?: (phase: string) => void;
+  readonly onReadProgress?: (progress: ReadProgress) => void;
+}
+
+export interface ImportOutcome {
+  readonly importId: number;
+  readonly counts: MergeCounts;
+  readonly batch: ImportBatch;
+  /** Rows rejected while reading, and by the engine for the recomputed customers. */
+  readonly rejects: readonly RejectedRow[];
+  readonly recomputed: number | 'all';
+  readonly config: EngineConfig;
+}
+
+export async function storedConfig(tx: StoreTransaction, today: ImportOptions['today']): Promise<{ config: EngineConfig; asOfPinned: boolean } | null> {
+  const json = await tx.getMeta(CONFIG_KEY);
+  if (json === null) return null;
+  const config = resolveConfig([configFromFile(JSON.parse(json), 'the store configuration')], { datasetCurrencies: [], today });
+  return { config, asOfPinned: (await tx.getMeta(AS_OF_PINNED_KEY)) === 'true' };
+}
+
+/** Keys on which two configurations differ, asOf aside, as `key=stored → wanted`. */
+function differences(stored: EngineConfig, wanted: EngineConfig): string[] {
+  const a = configToJson(stored);
+  const b = configToJson(wanted);
+  return Object.keys(a)
+    .filter((key) => key !== 'asOf' && JSON.stringify(a[key]) !== JSON.stringify(b[key]))
+    .map((key) => `${key}: ${JSON.stringify(a[key])} in the store, ${JSON.stringify(b[key])} asked`);
+}
+
+function hasAsOf(layers: readonly ConfigInput[]): boolean {
+  return layers.some((layer) => layer.asOf !== undefined);
+}
+
+/** The stored configuration as a layer; its asOf only when pinned, or when asked for. */
+export function storedLayer(stored: { config: EngineConfig; asOfPinned: boolean }, keepAsOf = stored.asOfPinned): ConfigInput {
+  const layer = configFromFile(configToJson(stored.config), 'the store configuration');
+  if (!keepAsOf) delete layer.asOf;
+  return layer;
+}
+
+/** Customers computed per chunk: bounded memory, whatever the size of the store. */
+const CHUNK_CUSTOMERS = 5000;
+
+/**
+ * Recomputes the derived rows of these customers (null: everyone), chunk by chunk: each chunk's
+ * source rows are read, computed and appended before the next is read. Customers sharing a
+ * subscription id are computed in one chunk, as a whole-dataset computation would see them.
+ */
+async function recompute(tx: StoreTransaction, config: EngineConfig, customers: readonly string[] | null): Promise<RejectedRow[]> {
+  const ids = customers ?? (await tx.customersWithRows());
+  const wanted = new Set(ids);
+  const together = new Set((await tx.sharedSubscriptionGroups()).flat().filter((id) => wanted.has(id)));
+  const alone = ids.filter((id) => !together.has(id)).sort(compareStrings);
+  const chunks: string[][] = [];
+  for (let start = 0; start < alone.length; start += CHUNK_CUSTOMERS) chunks.push(alone.slice(start, start + CHUNK_CUSTOMERS));
+  if (together.size > 0) chunks.push([...together].sort(compareStrings));
+
+  await tx.deleteDerived(customers);
+  const rejects: RejectedRow[] = [];
+  for (const chunk of chunks) {
+    const dataset = await tx.readSourceRows(chunk);
+    const rows = deriveRows(dataset, config, await fallbackRatesFor(dataset, config));
+    await tx.appendDerived(rows);
+    for (const { customerId: _customerId, ...reject } of rows.rejects) rejects.push(reject);
+  }
+  return rejects.sort((a, b) => compareStrings(a.file, b.file) || a.line - b.line || compareStrings(a.column, b.column));
+}
+
+export async function importIntoStore(store: RunrateStore, paths: readonly string[], options: ImportOptions): Promise<ImportOutcome> {
+  options.onPhase?.('reading');
+  const batch = await readImportSources(paths, options.onReadProgress);
+  return importBatch(store, batch, paths, options);
+}
+
+/** Lands one batch of canonical rows read from `paths`, in one transaction. */
+export async function importBatch(store: RunrateStore, batch: ImportBatch, paths: readonly string[], options: ImportOptions): Promise<ImportOutcome> {
+  const explicit = [...batch.configs.map((config) => configFromFile(config.json, config.name)), ...options.explicit];
+  const currencies = [...new Set([...batch.dataset.invoiceLines.map((l) => l.currency), ...batch.dataset.subscriptionEvents.flatMap((e) => (e.currency ? [e.currency] : []))])];
+
+  return store.transaction(async (tx) => {
+    await tx.lockForWrite();
+    const stored = await storedConfig(tx, options.today);
+    const config = resolveConfig(stored ? [storedLayer(stored), ...explicit] : explicit, { datasetCurrencies: currencies, today: options.today });
+    if (stored) {
+      const differ = differences(stored.config, config);
+      if (differ.length > 0) {
+        throw new ConfigurationMismatchError(
+          `the store's movements were computed with another configuration (${differ.join('; ')}); run \`runrate recompute\` with the new settings first, or import without them`,
+        );
+      }
+    }
+    options.onPhase?.('merging');
+    const merge = await tx.mergeSourceRows(batch.dataset);
+
+    options.onPhase?.('computing');
+    let touched: string[] | null = null;
+    if (stored !== null && stored.config.asOf === config.asOf) {
+      const affected = new Set(merge.customersWithChangedRows);
+      for (const id of await tx.customersOnPlans(merge.changedPlans)) affected.add(id);
+      if (merge.ratesChanged) for (const id of await tx.customersBilledOutside(config.currency)) affected.add(id);
+      touched = affected.size === 0 ? [] : await tx.withSharedSubscriptions([...affected]);
+    }
+    const engineRejects = touched !== null && touched.length === 0 ? [] : await recompute(tx, config, touched);
+
+    await tx.setMeta(CONFIG_KEY, JSON.stringify(configToJson(config)));
+    await tx.setMeta(AS_OF_PINNED_KEY, String(hasAsOf(explicit) || (stored?.asOfPinned ?? false)));
+    const importId = await tx.nextImportId();
+    const recomputed = touched === null ? 'all' : touched.length;
+    await tx.recordImport(
+      { importId, startedAt: options.startedAt, paths, counts: merge.counts, rejected: batch.rejects.length, recomputed },
+      batch.rejects.map((reject) => ({ importId, file: reject.file, line: reject.line, column: reject.column, message: reject.message, raw: reject.raw ?? null })),
+    );
+    return { importId, counts: merge.counts, batch, rejects: [...batch.rejects, ...engineRejects], recomputed, config };
+  });
+}
+
+/** Recomputes every customer, with the stored configuration overridden by `explicit`. */
+export async function recomputeStore(
+  store: RunrateStore,
+  explicit: readonly ConfigInput[],
+  today: ImportOptions['today'],
+): Promise<{ config: EngineConfig; rejects: RejectedRow[]; customers: number }> {
+  return store.transaction(async (tx) => {
+    await tx.lockForWrite();
+    const stored = await storedConfig(tx, today);
+    if (stored === null) throw new UsageError(`the store ${store.location} holds no data yet: run \`runrate import PATH\` first`);
+    const customers = await tx.customersWithRows();
+    const config = resolveConfig([storedLayer(stored), ...explicit], { datasetCurrencies: [], today });
+    const rejects = await recompute(tx, config, null);
+    await tx.setMeta(CONFIG_KEY, JSON.stringify(configToJson(config)));
+    await tx.setMeta(AS_OF_PINNED_KEY, String(hasAsOf(explicit) || (stored?.asOfPinned ?? false)));
+    return { config, rejects, customers: customers.length };
+  });
+}

@@ -1,0 +1,53 @@
+/**
+ * The fast path of whole-business reports from the store: the backend computes each period's
+ * figures itself (SQL), and the engine's formulas turn them into the report. Used when the
+ * report asks for the store's own configuration and no segment; otherwise null, and the report
+ * reads a snapshot instead.
+ */
+import type { CalendarDate } from '../../engine/calendar/calendar-date.js';
+import type { EngineConfig } from '../../engine/config.js';
+import { RateTable } from '../../engine/fx/rate-table.js';
+import { currencyExponent, type CurrencyCode } from '../../engine/money/currency.js';
+import { ratio } from '../../engine/money/ratio.js';
+import type { PeriodFigures } from '../../engine/report/metrics-report.js';
+import type { Period } from '../../engine/report/period.js';
+import { loadReferenceRates } from '../../ingest/reference-rates.js';
+import type { MinorUnitRate, RunrateStore } from '../../store/store-port.js';
+import { configFromFile, configToJson, resolveConfig, type ConfigInput, type ResolveContext } from '../resolve-config.js';
+import { storedLayer } from './import-into-store.js';
+
+export interface StoreFigures {
+  readonly config: EngineConfig;
+  readonly firstMovement: CalendarDate | null;
+  /** The figures of each period, and of LTV's look-back months. */
+  figures(periods: readonly Period[], lookbackMonths: readonly Period[]): Promise<{ periods: PeriodFigures[]; lookbackMonths: PeriodFigures[] }>;
+}
+
+export async function storeFigures(store: RunrateStore, explicit: readonly ConfigInput[], today: ResolveContext['today']): Promise<StoreFigures | null> {
+  const periodFigures = store.periodFigures?.bind(store);
+  if (!periodFigures) return null;
+  const json = await store.configJson();
+  if (json === null) return null;
+  const stored = resolveConfig([configFromFile(JSON.parse(json), 'the store configuration')], { datasetCurrencies: [], today });
+  const config = resolveConfig([storedLayer({ config: stored, asOfPinned: true }), ...explicit], { datasetCurrencies: [], today });
+  if (JSON.stringify(configToJson(config)) !== JSON.stringify(configToJson(stored))) return null;
+
+  // Read now: inside the figures' transaction, another store call would wait for it to end.
+  const storedRates = await store.fxRates();
+  const rates = async (): Promise<MinorUnitRate> => {
+    const table = new RateTable(storedRates.length > 0 ? storedRates : await loadReferenceRates());
+    return (currency, day) => {
+      const rate = table.rate(currency as CurrencyCode, config.currency, day);
+      if (!rate) return null;
+      // From the currency's minor units to the reporting currency's: one exact ratio.
+      const shift = currencyExponent(config.currency) - currencyExponent(currency as CurrencyCode);
+      const scale = 10n ** BigInt(Math.abs(shift));
+      return ratio(rate.num * (shift > 0 ? scale : 1n), rate.den * (shift < 0 ? scale : 1n));
+    };
+  };
+  return {
+    config,
+    firstMovement: await store.firstMovementDate(),
+    figures: (periods, months) => periodFigures(periods, months, config.currency, rates),
+  };
+}

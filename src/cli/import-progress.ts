@@ -1,0 +1,64 @@
+/**
+ * Import progress on stderr: a bar with rows, rows per second and an ETA on a terminal; plain
+ * lines every few seconds otherwise (logs, CI); nothing with --quiet. The edge owns the clock.
+ */
+import cliProgress from 'cli-progress';
+import type { ReadProgress } from '../app/import/read-import-sources.js';
+
+export interface ImportProgress {
+  read(progress: ReadProgress): void;
+  phase(name: string): void;
+  stop(): void;
+}
+
+const LINE_EVERY_MS = 2000;
+
+export function importProgress(options: { quiet: boolean; terminal: boolean }): ImportProgress {
+  if (options.quiet) return { read: () => {}, phase: () => {}, stop: () => {} };
+  const started = Date.now();
+  const rate = (rows: number) => Math.round(rows / Math.max(0.001, (Date.now() - started) / 1000));
+  const eta = (progress: ReadProgress) => {
+    const elapsed = (Date.now() - started) / 1000;
+    return progress.bytes === 0 ? '?' : `${Math.max(0, Math.round((elapsed * (progress.totalBytes - progress.bytes)) / progress.bytes))}s`;
+  };
+  if (options.terminal) {
+    const bar = new cliProgress.SingleBar(
+      { format: 'reading [{bar}] {percentage}% | {rows} rows | {speed} rows/s | ETA {etaText}', stream: process.stderr, hideCursor: true, noTTYOutput: false },
+      cliProgress.Presets.shades_classic,
+    );
+    let started_ = false;
+    return {
+      read(progress) {
+        if (!started_) {
+          bar.start(Math.max(1, progress.totalBytes), 0, { rows: 0, speed: 0, etaText: '?' });
+          started_ = true;
+        }
+        bar.update(progress.bytes, { rows: progress.rows.toLocaleString('en-US'), speed: rate(progress.rows).toLocaleString('en-US'), etaText: eta(progress) });
+      },
+      phase(name) {
+        if (started_) {
+          bar.stop();
+          started_ = false;
+        }
+        if (name !== 'reading') process.stderr.write(`${name}…\n`);
+      },
+      stop() {
+        if (started_) bar.stop();
+      },
+    };
+  }
+  let lastLine = 0;
+  return {
+    read(progress) {
+      const now = Date.now();
+      if (now - lastLine < LINE_EVERY_MS && progress.bytes < progress.totalBytes) return;
+      lastLine = now;
+      const percent = progress.totalBytes === 0 ? 100 : Math.floor((100 * progress.bytes) / progress.totalBytes);
+      process.stderr.write(`reading: ${percent}%, ${progress.rows.toLocaleString('en-US')} rows, ${rate(progress.rows).toLocaleString('en-US')} rows/s, ETA ${eta(progress)}\n`);
+    },
+    phase(name) {
+      if (name !== 'reading') process.stderr.write(`${name}…\n`);
+    },
+    stop() {},
+  };
+}

@@ -1,0 +1,497 @@
+/**
+ * The embedded store: one DuckDB file. Bulk rows go in through the appender into staging tables
+ * and are merged with set-based SQL; every import is one transaction, so a killed process leaves
+ * the file as it was. DuckDB allows one writing process: a second gets StoreBusyError.
+ */
+import type { DuckDBConnection} from '@duckdb/node-api';
+import { DuckDBDateValue, DuckDBInstance, DuckDBTimestampTZValue, type DuckDBAppender } from '@duckdb/node-api';
+import type { CalendarDate } from '../../engine/calendar/calendar-date.js';
+import { compareMovements } from '../../engine/compute-movements.js';
+import type { Dataset, FxRate } from '../../engine/model.js';
+import type { Movement } from '../../engine/movement.js';
+import type { PeriodFigures } from '../../engine/report/metrics-report.js';
+import type { Period } from '../../engine/report/period.js';
+import { duckdbPeriodFigures } from './duckdb-period-figures.js';
+import { assert } from '../../engine/assert.js';
+import {
+  assembleTimelines,
+  CUSTOMERS,
+  DATA_WARNINGS,
+  DERIVED_TABLES,
+  derivedRecords,
+  ENGINE_REJECTS,
+  FX_RATES,
+  IMPORTS,
+  INVOICE_LINES,
+  MOVEMENTS,
+  PLANS,
+  REJECTS,
+  SOURCE_KEYS,
+  SUBSCRIPTION_EVENTS,
+  SUBSCRIPTIONS,
+  TIMELINE_POINTS,
+  type Cell,
+  type ColumnDef,
+  type TableDef,
+} from '../store-tables.js';
+import {
+  StoreBusyError,
+  StoreError,
+  type DerivedRows,
+  type ImportRecord,
+  type MinorUnitRate,
+  type MergeCounts,
+  type MergeResult,
+  type RunrateStore,
+  type StoreSnapshot,
+  type StoredReject,
+  type StoreTransaction,
+} from '../store-port.js';
+import { DUCKDB_MIGRATIONS } from './duckdb-migrations.js';
+
+const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+/** The SELECT expression that reads a column as a plain JS cell (days, epoch ms, integers). */
+function readExpression(column: ColumnDef, alias = ''): string {
+  const name = `${alias}${quote(column.name)}`;
+  switch (column.type) {
+    case 'date':
+      return `(${name} - DATE '1970-01-01')::BIGINT`;
+    case 'instant':
+      return `epoch_ms(${name})`;
+    default:
+      return name;
+  }
+}
+
+function selectList(table: TableDef<unknown>, alias = ''): string {
+  return table.columns.map((column) => readExpression(column, alias)).join(', ');
+}
+
+function toCell(value: unknown): Cell {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'bigint') {
+    assert(value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= -BigInt(Number.MAX_SAFE_INTEGER), `stored integer out of range: ${value}`);
+    return Number(value);
+  }
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  throw new StoreError(`unexpected value read from DuckDB: ${String(value)}`);
+}
+
+function append(appender: DuckDBAppender, column: ColumnDef, cell: Cell): void {
+  if (cell === null) {
+    appender.appendNull();
+    return;
+  }
+  switch (column.type) {
+    case 'text':
+      appender.appendVarchar(cell as string);
+      break;
+    case 'bigint':
+      appender.appendBigInt(BigInt(cell as number));
+      break;
+    case 'date':
+      appender.appendDate(new DuckDBDateValue(cell as number));
+      break;
+    case 'instant':
+      appender.appendTimestampTZ(new DuckDBTimestampTZValue(BigInt(cell as number) * 1000n));
+      break;
+    case 'boolean':
+      appender.appendBoolean(cell as boolean);
+      break;
+  }
+}
+
+/** "Conflicting lock is held in /usr/bin/node (PID 1234)" → 1234. */
+function lockHolder(message: string): number | null | undefined {
+  if (!/Could not set lock on file|Conflicting lock/i.test(message)) return undefined;
+  const pid = /PID (\d+)/.exec(message);
+  return pid ? Number(pid[1]) : null;
+}
+
+class DuckDbStore implements RunrateStore, StoreTransaction {
+  readonly backend = 'duckdb';
+  /** One connection, one transaction at a time: later callers wait their turn. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly location: string,
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+  ) {}
+
+  private async rows(sql: string): Promise<Cell[][]> {
+    const reader = await this.connection.runAndReadAll(sql);
+    return reader.getRows().map((row) => row.map(toCell));
+  }
+
+  private async readTable<R>(table: TableDef<R>, where = '', order = ''): Promise<R[]> {
+    const rows = await this.rows(`SELECT ${selectList(table as TableDef<unknown>)} FROM ${quote(table.name)} ${where} ${order}`);
+    return rows.map((row) => table.fromRow(row));
+  }
+
+  /** `temp`: the table is a temporary one (staging), which DuckDB keeps in the `temp` catalog. */
+  private async appendRows<R>(tableName: string, table: TableDef<R>, records: readonly R[], temp = false): Promise<void> {
+    if (records.length === 0) return;
+    const appender = temp ? await this.connection.createAppender(tableName, 'main', 'temp') : await this.connection.createAppender(tableName);
+    try {
+      for (const record of records) {
+        const cells = table.toRow(record);
+        for (let i = 0; i < table.columns.length; i++) append(appender, table.columns[i]!, cells[i] ?? null);
+        appender.endRow();
+      }
+      appender.flushSync();
+    } finally {
+      appender.closeSync();
+    }
+  }
+
+  /** Fills the temp table `selected_customers` with ids, for joins instead of huge IN lists. */
+  private async selectCustomers(customerIds: readonly string[]): Promise<void> {
+    await this.connection.run(`CREATE OR REPLACE TEMP TABLE selected_customers (customer_id VARCHAR)`);
+    if (customerIds.length === 0) return;
+    const appender = await this.connection.createAppender('selected_customers', 'main', 'temp');
+    try {
+      for (const id of customerIds) {
+        appender.appendVarchar(id);
+        appender.endRow();
+      }
+      appender.flushSync();
+    } finally {
+      appender.closeSync();
+    }
+  }
+
+  async migrate(upTo = Infinity): Promise<void> {
+    await this.connection.run(`CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT NOT NULL, applied_at VARCHAR NOT NULL)`);
+    const current = await this.schemaVersion();
+    for (const migration of DUCKDB_MIGRATIONS) {
+      if (migration.version <= current || migration.version > upTo) continue;
+      await this.connection.run('BEGIN TRANSACTION');
+      try {
+        for (const statement of migration.statements) await this.connection.run(statement);
+        await this.connection.run(`INSERT INTO schema_migrations VALUES ($1, $2)`, [migration.version, new Date().toISOString()]);
+        await this.connection.run('COMMIT');
+      } catch (error) {
+        await this.connection.run('ROLLBACK');
+        throw error;
+      }
+    }
+  }
+
+  async schemaVersion(): Promise<number> {
+    const rows = await this.rows(`SELECT coalesce(max(version), 0) FROM schema_migrations`);
+    return Number(rows[0]![0]);
+  }
+
+  transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+    const run = async () => {
+      await this.connection.run('BEGIN TRANSACTION');
+      try {
+        const result = await work(this);
+        await this.connection.run('COMMIT');
+        return result;
+      } catch (error) {
+        await this.connection.run('ROLLBACK');
+        throw error;
+      }
+    };
+    const result = this.queue.then(run, run);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  // StoreTransaction ---------------------------------------------------------------------------
+
+  /** DuckDB admits one writing process, and this store runs one transaction at a time. */
+  async lockForWrite(): Promise<void> {}
+
+  async getMeta(key: string): Promise<string | null> {
+    const reader = await this.connection.runAndReadAll(`SELECT value FROM store_meta WHERE key = $1`, [key]);
+    const row = reader.getRows()[0];
+    return row ? String(row[0]) : null;
+  }
+
+  async setMeta(key: string, value: string): Promise<void> {
+    await this.connection.run(`DELETE FROM store_meta WHERE key = $1`, [key]);
+    await this.connection.run(`INSERT INTO store_meta VALUES ($1, $2)`, [key, value]);
+  }
+
+  /** Stages a table's rows, keeps the last of duplicate keys, and merges what changed. */
+  private async mergeTable<R>(table: TableDef<R>, records: readonly R[]): Promise<{ counts: MergeCounts; changed: string }> {
+    const name = quote(table.name);
+    const staging = `staging_${table.name}`;
+    const changed = `changed_${table.name}`;
+    const keys = SOURCE_KEYS[table.name]!;
+    const keyMatch = keys.map((key) => `m.${quote(key)} = s.${quote(key)}`).join(' AND ');
+    const sameRow = table.columns.map((column) => `m.${quote(column.name)} IS NOT DISTINCT FROM s.${quote(column.name)}`).join(' AND ');
+    await this.connection.run(`CREATE OR REPLACE TEMP TABLE ${staging} AS SELECT * FROM ${name} LIMIT 0`);
+    await this.appendRows(staging, table, records, true);
+    await this.connection.run(
+      `CREATE OR REPLACE TEMP TABLE ${changed} AS
+       SELECT * EXCLUDE (row_order) FROM (
+         SELECT *, row_number() OVER (PARTITION BY ${keys.map(quote).join(', ')} ORDER BY rowid DESC) AS row_order FROM ${staging}
+       ) s
+       WHERE row_order = 1 AND NOT EXISTS (SELECT 1 FROM ${name} m WHERE ${keyMatch} AND ${sameRow})`,
+    );
+    const [counts] = await this.rows(
+      `SELECT
+         (SELECT count(*) FROM ${staging}),
+         (SELECT count(DISTINCT (${keys.map(quote).join(', ')})) FROM ${staging}),
+         (SELECT count(*) FROM ${changed} s WHERE NOT EXISTS (SELECT 1 FROM ${name} m WHERE ${keyMatch})),
+         (SELECT count(*) FROM ${changed})`,
+    );
+    const [read, distinct, added, changedCount] = counts!.map(Number) as [number, number, number, number];
+    return { counts: { read, new: added, replaced: changedCount - added, unchanged: distinct - changedCount }, changed };
+  }
+
+  private async applyChanges(table: TableDef<unknown>, changed: string): Promise<void> {
+    const keys = SOURCE_KEYS[table.name]!;
+    const keyMatch = keys.map((key) => `m.${quote(key)} = s.${quote(key)}`).join(' AND ');
+    await this.connection.run(`DELETE FROM ${quote(table.name)} m WHERE EXISTS (SELECT 1 FROM ${changed} s WHERE ${keyMatch})`);
+    await this.connection.run(`INSERT INTO ${quote(table.name)} SELECT * FROM ${changed}`);
+  }
+
+  async mergeSourceRows(batch: Dataset): Promise<MergeResult> {
+    const total = { read: 0, new: 0, replaced: 0, unchanged: 0 };
+    const customers = new Set<string>();
+    let changedPlans: string[] = [];
+    let ratesChanged = false;
+    const tables: Array<[TableDef<unknown>, readonly unknown[]]> = [
+      [CUSTOMERS as TableDef<unknown>, batch.customers],
+      [PLANS as TableDef<unknown>, batch.plans],
+      [INVOICE_LINES as TableDef<unknown>, batch.invoiceLines],
+      [SUBSCRIPTION_EVENTS as TableDef<unknown>, batch.subscriptionEvents],
+      [FX_RATES as TableDef<unknown>, batch.fxRates],
+    ];
+    for (const [table, records] of tables) {
+      if (records.length === 0) continue;
+      const { counts, changed } = await this.mergeTable(table, records);
+      for (const key of Object.keys(total) as Array<keyof typeof total>) total[key] += counts[key];
+      if (table === INVOICE_LINES || table === SUBSCRIPTION_EVENTS) {
+        // Both the new owner of a changed row and its old owner (a line moved between customers).
+        const keyMatch = SOURCE_KEYS[table.name]!.map((key) => `m.${quote(key)} = s.${quote(key)}`).join(' AND ');
+        for (const [id] of await this.rows(
+          `SELECT customer_id FROM ${changed} UNION SELECT m.customer_id FROM ${quote(table.name)} m WHERE EXISTS (SELECT 1 FROM ${changed} s WHERE ${keyMatch})`,
+        )) {
+          customers.add(id as string);
+        }
+      } else if (table === PLANS) {
+        changedPlans = (await this.rows(`SELECT plan_id FROM ${changed}`)).map(([id]) => id as string);
+      } else if (table === FX_RATES) {
+        ratesChanged = counts.new + counts.replaced > 0;
+      }
+      await this.applyChanges(table, changed);
+    }
+    return { counts: total, customersWithChangedRows: [...customers], changedPlans, ratesChanged };
+  }
+
+  private async customerQuery(sql: string): Promise<string[]> {
+    return (await this.rows(sql)).map(([id]) => id as string);
+  }
+
+  async customersOnPlans(planIds: readonly string[]): Promise<string[]> {
+    if (planIds.length === 0) return [];
+    await this.connection.run(`CREATE OR REPLACE TEMP TABLE selected_plans AS SELECT unnest(from_json($1, '["VARCHAR"]')) AS plan_id`, [JSON.stringify(planIds)]);
+    return this.customerQuery(
+      `SELECT customer_id FROM invoice_lines WHERE plan_id IN (SELECT plan_id FROM selected_plans)
+       UNION SELECT customer_id FROM subscription_events WHERE plan_id IN (SELECT plan_id FROM selected_plans)`,
+    );
+  }
+
+  async customersBilledOutside(currency: string): Promise<string[]> {
+    const reader = await this.connection.runAndReadAll(
+      `SELECT customer_id FROM invoice_lines WHERE currency <> $1 UNION SELECT customer_id FROM subscription_events WHERE currency <> $1`,
+      [currency],
+    );
+    return reader.getRows().map(([id]) => String(id));
+  }
+
+  async withSharedSubscriptions(customerIds: readonly string[]): Promise<string[]> {
+    await this.selectCustomers(customerIds);
+    return this.customerQuery(
+      `WITH touched AS (
+         SELECT subscription_id FROM invoice_lines WHERE customer_id IN (SELECT customer_id FROM selected_customers) AND subscription_id IS NOT NULL
+         UNION SELECT subscription_id FROM subscription_events WHERE customer_id IN (SELECT customer_id FROM selected_customers))
+       SELECT customer_id FROM selected_customers
+       UNION SELECT customer_id FROM invoice_lines WHERE subscription_id IN (SELECT subscription_id FROM touched)
+       UNION SELECT customer_id FROM subscription_events WHERE subscription_id IN (SELECT subscription_id FROM touched)`,
+    );
+  }
+
+  async sharedSubscriptionGroups(): Promise<string[][]> {
+    const rows = await this.rows(
+      `WITH owners AS (
+         SELECT DISTINCT subscription_id, customer_id FROM invoice_lines WHERE subscription_id IS NOT NULL
+         UNION SELECT DISTINCT subscription_id, customer_id FROM subscription_events)
+       SELECT list(customer_id ORDER BY customer_id) FROM owners GROUP BY subscription_id HAVING count(*) > 1`,
+    );
+    return rows.map(([list]) => [...((list as unknown as { items: string[] }).items ?? (list as unknown as string[]))].map(String));
+  }
+
+  async customersWithRows(): Promise<string[]> {
+    return this.customerQuery(`SELECT customer_id FROM invoice_lines UNION SELECT customer_id FROM subscription_events`);
+  }
+
+  async readSourceRows(customerIds: readonly string[] | null): Promise<Dataset> {
+    let where = '';
+    if (customerIds !== null) {
+      await this.selectCustomers(customerIds);
+      where = 'WHERE customer_id IN (SELECT customer_id FROM selected_customers)';
+    }
+    return {
+      customers: [],
+      plans: await this.readTable(PLANS),
+      invoiceLines: await this.readTable(INVOICE_LINES, where),
+      subscriptionEvents: await this.readTable(SUBSCRIPTION_EVENTS, where),
+      fxRates: await this.readTable(FX_RATES),
+    };
+  }
+
+  async replaceDerived(customerIds: readonly string[] | null, rows: DerivedRows): Promise<void> {
+    await this.deleteDerived(customerIds);
+    await this.appendDerived(rows);
+  }
+
+  async deleteDerived(customerIds: readonly string[] | null): Promise<void> {
+    if (customerIds !== null) await this.selectCustomers(customerIds);
+    for (const table of DERIVED_TABLES) {
+      await this.connection.run(
+        customerIds === null ? `DELETE FROM ${quote(table.name)}` : `DELETE FROM ${quote(table.name)} WHERE customer_id IN (SELECT customer_id FROM selected_customers)`,
+      );
+    }
+  }
+
+  async appendDerived(rows: DerivedRows): Promise<void> {
+    for (const [table, records] of derivedRecords(rows)) await this.appendRows(table.name, table, records);
+  }
+
+  async nextImportId(): Promise<number> {
+    const rows = await this.rows(`SELECT coalesce(max(import_id), 0) + 1 FROM imports`);
+    return Number(rows[0]![0]);
+  }
+
+  async recordImport(record: ImportRecord, rejects: readonly StoredReject[]): Promise<void> {
+    await this.appendRows('imports', IMPORTS, [
+      {
+        importId: record.importId,
+        startedAt: record.startedAt,
+        paths: JSON.stringify(record.paths),
+        read: record.counts.read,
+        new: record.counts.new,
+        replaced: record.counts.replaced,
+        unchanged: record.counts.unchanged,
+        rejected: record.rejected,
+        recomputed: String(record.recomputed),
+      },
+    ]);
+    await this.appendRows('rejects', REJECTS, rejects);
+  }
+
+  // Reads ----------------------------------------------------------------------------------------
+
+  async snapshot(): Promise<StoreSnapshot> {
+    return this.transaction(async () => {
+      const customers = await this.readTable(CUSTOMERS);
+      const customerIds = await this.customerQuery(`SELECT customer_id FROM customers UNION SELECT customer_id FROM invoice_lines UNION SELECT customer_id FROM subscription_events`);
+      const subscriptions = await this.readTable(SUBSCRIPTIONS);
+      const points = await this.readTable(TIMELINE_POINTS, '', 'ORDER BY customer_id, subscription_id, date');
+      return {
+        configJson: await this.getMeta('config'),
+        customers,
+        customerIds,
+        plans: await this.readTable(PLANS),
+        fxRates: await this.readTable(FX_RATES),
+        derived: {
+          movements: await this.readTable(MOVEMENTS),
+          timelines: assembleTimelines(subscriptions, points),
+          rejects: await this.readTable(ENGINE_REJECTS),
+          warnings: await this.readTable(DATA_WARNINGS),
+        },
+      };
+    });
+  }
+
+  async readAllSource(): Promise<Dataset> {
+    return this.transaction(async () => ({ ...(await this.readSourceRows(null)), customers: await this.readTable(CUSTOMERS) }));
+  }
+
+  async rejects(): Promise<StoredReject[]> {
+    const rows = await this.readTable(REJECTS, '', 'ORDER BY import_id, file, line');
+    return rows.map((row) => ({ ...row }));
+  }
+
+  async imports(): Promise<ImportRecord[]> {
+    const rows = await this.readTable(IMPORTS, '', 'ORDER BY import_id');
+    return rows.map((row) => ({
+      importId: row.importId,
+      startedAt: row.startedAt,
+      paths: JSON.parse(row.paths) as string[],
+      counts: { read: row.read, new: row.new, replaced: row.replaced, unchanged: row.unchanged },
+      rejected: row.rejected,
+      recomputed: row.recomputed === 'all' ? 'all' : Number(row.recomputed),
+    }));
+  }
+
+  async configJson(): Promise<string | null> {
+    return this.transaction(() => this.getMeta('config'));
+  }
+
+  async fxRates(): Promise<FxRate[]> {
+    return this.transaction(() => this.readTable(FX_RATES));
+  }
+
+  async firstMovementDate(): Promise<CalendarDate | null> {
+    return this.transaction(async () => {
+      const [row] = await this.rows(`SELECT (min(date) - DATE '1970-01-01')::BIGINT FROM movements`);
+      return row?.[0] === null || row === undefined ? null : (row[0] as CalendarDate);
+    });
+  }
+
+  async customerMovements(customerId: string): Promise<Movement[]> {
+    return this.transaction(async () => {
+      const reader = await this.connection.runAndReadAll(`SELECT ${selectList(MOVEMENTS as TableDef<unknown>)} FROM movements WHERE customer_id = $1`, [customerId]);
+      return reader.getRows().map((row) => MOVEMENTS.fromRow(row.map(toCell))).sort(compareMovements);
+    });
+  }
+
+  periodFigures(
+    periods: readonly Period[],
+    lookbackMonths: readonly Period[],
+    reportingCurrency: string,
+    rates: () => Promise<MinorUnitRate>,
+  ): Promise<{ periods: PeriodFigures[]; lookbackMonths: PeriodFigures[] }> {
+    return this.transaction(async () => {
+      // One run for both lists: the spans are built once.
+      const all = await duckdbPeriodFigures(this.connection, [...periods, ...lookbackMonths], periods.length, reportingCurrency, rates);
+      return { periods: all.slice(0, periods.length), lookbackMonths: all.slice(periods.length) };
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+export interface OpenOptions {
+  /** Apply migrations only up to this version (tests of upgrades). */
+  readonly migrateUpTo?: number;
+}
+
+export async function openDuckDbStore(path: string, options: OpenOptions = {}): Promise<RunrateStore> {
+  let instance: DuckDBInstance;
+  try {
+    instance = await DuckDBInstance.create(path);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const holder = lockHolder(message);
+    if (holder !== undefined) throw new StoreBusyError(path, holder);
+    throw new StoreError(`cannot open the store ${path}: ${message}`);
+  }
+  const connection = await instance.connect();
+  const store = new DuckDbStore(path, instance, connection);
+  await store.migrate(options.migrateUpTo);
+  return store;
+}

@@ -1,0 +1,160 @@
+/**
+ * What only the embedded store has to prove: a store written by the first migration opens and
+ * upgrades itself; a second process gets "in use by process N" instead of a crash; and a real
+ * SIGKILL in the middle of a large import leaves the store as it was before, readable.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterAll, describe, expect, test } from 'vitest';
+import { writeDemoDataset } from '../../src/app/demo/write-demo-dataset.js';
+import { importIntoStore } from '../../src/app/store/import-into-store.js';
+import { loadStoreSource } from '../../src/app/store/load-store-source.js';
+import { isoDate } from '../../src/engine/calendar/calendar-date.js';
+import { openDuckDbStore } from '../../src/store/duckdb/duckdb-store.js';
+import { StoreBusyError } from '../../src/store/store-port.js';
+import { canonicalJson } from '../support/canonical-json.js';
+
+const repository = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const bin = path.join(repository, 'bin/runrate');
+const root = mkdtempSync(path.join(os.tmpdir(), 'runrate-duckdb-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+const today = () => isoDate('2026-01-15');
+
+describe('the DuckDB store', () => {
+  test('a store written by the first migration opens and upgrades itself, its rows intact', async () => {
+    const file = path.join(root, 'old.duckdb');
+    const old = await openDuckDbStore(file, { migrateUpTo: 1 });
+    expect(await old.schemaVersion()).toBe(1);
+    await old.transaction(async (tx) => {
+      await tx.setMeta('config', '{"currency":"USD"}');
+      await tx.mergeSourceRows({
+        customers: [],
+        plans: [],
+        invoiceLines: [
+          {
+            lineId: 'l1', invoiceId: 'i1', customerId: 'c1', subscriptionId: 's1', planId: null, type: 'subscription',
+            serviceStart: { kind: 'date', date: isoDate('2024-01-01') }, serviceEnd: { kind: 'date', date: isoDate('2024-02-01') },
+            amount: 10000, currency: 'USD' as never, quantity: 1, discount: 0, discountDuration: null, tax: 0, prorated: null,
+            cancelledAt: null, cancelRequestedAt: null, issuedAt: null, eventOrder: null, source: { file: 'invoice_lines.csv', line: 2 },
+          },
+        ],
+        subscriptionEvents: [],
+        fxRates: [],
+      });
+    });
+    await old.close();
+
+    const upgraded = await openDuckDbStore(file);
+    try {
+      expect(await upgraded.schemaVersion()).toBe(3);
+      expect((await upgraded.readAllSource()).invoiceLines.map((line) => [line.lineId, line.amount])).toEqual([['l1', 10000]]);
+      expect(await upgraded.imports()).toEqual([]); // the table migration 2 added
+      expect(await upgraded.rejects()).toEqual([]);
+    } finally {
+      await upgraded.close();
+    }
+  });
+
+  test('migration 3 rebuilds from a version-2 store exactly the spans the code writes', async () => {
+    const data = path.join(root, 'spans-data');
+    await writeDemoDataset(data, { customers: 40, months: 18, seed: 9 });
+    const file = path.join(root, 'spans.duckdb');
+    const store = await openDuckDbStore(file);
+    await importIntoStore(store, [data], { explicit: [{ asOf: '2025-12-31' }], today, startedAt: '2026-01-15T00:00:00Z' });
+    await store.close();
+    const spans = async () => {
+      const instance = await DuckDBInstance.create(file);
+      const connection = await instance.connect();
+      const read = async (sql: string) => JSON.stringify((await connection.runAndReadAll(sql)).getRows(), (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v));
+      const result = {
+        states: await read(`SELECT customer_id, valid_from::VARCHAR, valid_to::VARCHAR, mrr FROM customer_states ORDER BY ALL`),
+        points: await read(`SELECT subscription_id, scheduled, date::VARCHAR, valid_to::VARCHAR FROM timeline_points ORDER BY ALL`),
+      };
+      connection.closeSync();
+      instance.closeSync();
+      return result;
+    };
+    const written = await spans();
+    expect(written.states.length).toBeGreaterThan(100);
+    // Make it a version-2 store, as an older Runrate left it.
+    {
+      const instance = await DuckDBInstance.create(file);
+      const connection = await instance.connect();
+      await connection.run(`DROP TABLE customer_states`);
+      await connection.run(`ALTER TABLE timeline_points DROP COLUMN valid_to`);
+      await connection.run(`DELETE FROM schema_migrations WHERE version = 3`);
+      connection.closeSync();
+      instance.closeSync();
+    }
+    const upgraded = await openDuckDbStore(file);
+    expect(await upgraded.schemaVersion()).toBe(3);
+    await upgraded.close();
+    expect(await spans()).toEqual(written);
+  });
+
+  test('a second writer gets "the store is in use by process N"', async () => {
+    const file = path.join(root, 'busy.duckdb');
+    (await openDuckDbStore(file)).close();
+    // Another process holds the store open for a few seconds.
+    const holder = spawn(process.execPath, [
+      '--input-type=module',
+      '-e',
+      `import { DuckDBInstance } from '@duckdb/node-api'; const i = await DuckDBInstance.create(${JSON.stringify(file)}); await i.connect(); process.stdout.write('ready\\n'); setTimeout(() => {}, 20000);`,
+    ], { cwd: repository, stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      await new Promise<void>((resolve) => holder.stdout!.once('data', () => resolve()));
+      const error = await openDuckDbStore(file).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(StoreBusyError);
+      expect((error as StoreBusyError).message).toBe(`the store ${file} is in use by process ${holder.pid}; try again when it has finished`);
+      // Through the CLI: exit 1 and the same one line.
+      const cli = await promisify(execFile)(bin, ['mrr', '--db', file], { cwd: repository }).catch((caught: { code: number; stderr: string }) => caught);
+      expect((cli as { code: number }).code).toBe(1);
+      expect((cli as { stderr: string }).stderr.trim()).toBe(`runrate: the store ${file} is in use by process ${holder.pid}; try again when it has finished`);
+    } finally {
+      holder.kill('SIGKILL');
+    }
+  });
+
+  test('SIGKILL during a large import leaves the store as it was before, readable', async () => {
+    const small = path.join(root, 'small');
+    const large = path.join(root, 'large');
+    await writeDemoDataset(small, { customers: 20, months: 12, seed: 1 });
+    await writeDemoDataset(large, { customers: 4000, months: 36, seed: 2 });
+    const file = path.join(root, 'killed.duckdb');
+    const store = await openDuckDbStore(file);
+    await importIntoStore(store, [small], { explicit: [{ asOf: '2025-12-31' }], today, startedAt: '2026-01-15T00:00:00Z' });
+    const before = canonicalJson((await loadStoreSource(store, { explicit: [], today })).result);
+    const sourceBefore = canonicalJson(await store.readAllSource());
+    await store.close();
+
+    // Kill the import once it is inside its transaction (merging or computing), mid-flight.
+    const child = spawn(bin, ['import', large, '--db', file], { cwd: repository, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    const killedInside = await new Promise<boolean>((resolve) => {
+      child.stderr!.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (/merging|computing/.test(stderr) && child.exitCode === null) {
+          setTimeout(() => resolve(child.kill('SIGKILL')), 50);
+        }
+      });
+      child.on('exit', () => resolve(false));
+    });
+    await new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(null) : child.on('exit', resolve)));
+    expect(killedInside, `the import finished before it could be killed:\n${stderr}`).toBe(true);
+    expect(child.signalCode).toBe('SIGKILL');
+
+    const reopened = await openDuckDbStore(file);
+    try {
+      expect(canonicalJson((await loadStoreSource(reopened, { explicit: [], today })).result)).toBe(before);
+      expect(canonicalJson(await reopened.readAllSource())).toBe(sourceBefore);
+      expect((await reopened.imports()).map((record) => record.importId)).toEqual([1]);
+    } finally {
+      await reopened.close();
+    }
+  });
+});
