@@ -219,6 +219,32 @@ for (const backend of BACKENDS) {
       }
     });
 
+    test('customers sharing a subscription id are recomputed together, as in memory', async () => {
+      const store = await backend.open();
+      try {
+        const line = (lineId: string, customerId: string, start: string, end: string, amount: number) => ({
+          lineId, invoiceId: lineId, customerId, subscriptionId: 'shared', planId: null, type: 'subscription' as const,
+          serviceStart: { kind: 'date' as const, date: isoDate(start) }, serviceEnd: { kind: 'date' as const, date: isoDate(end) },
+          amount, currency: 'USD' as never, quantity: 1, discount: 0, discountDuration: null, tax: 0, prorated: null,
+          cancelledAt: null, cancelRequestedAt: null, issuedAt: null, eventOrder: null, source: { file: 'invoice_lines.csv', line: Number(lineId.slice(1)) + 1 },
+        });
+        const first: Dataset = { customers: [], plans: [], invoiceLines: [line('l1', 'c1', '2024-01-01', '2024-02-01', 10000)], subscriptionEvents: [], fxRates: [] };
+        const explicit = [{ currency: 'USD', asOf: '2024-03-15' }];
+        await importBatch(store, batchOf(first), ['one'], options(explicit));
+        // A second customer's line on the same subscription id: rejected by the engine, and c1 recomputed with it.
+        const second: Dataset = { ...first, invoiceLines: [line('l2', 'c2', '2024-02-01', '2024-03-01', 20000)] };
+        const outcome = await importBatch(store, batchOf(second), ['two'], options(explicit));
+        expect(outcome.recomputed).toBe(2);
+        expect(outcome.rejects.map((r) => `${r.line}: ${r.column}: ${r.message}`)).toEqual(['3: customer_id: subscription shared belongs to customer c1, not c2']);
+        const whole = computeMovements({ ...first, invoiceLines: [...first.invoiceLines, ...second.invoiceLines] }, (await loadStoreSource(store, { explicit, today })).config);
+        const stored = await loadStoreSource(store, { explicit, today });
+        expect(canonicalJson(stored.result.movements)).toBe(canonicalJson(whole.movements));
+        expect(canonicalJson(stored.result.rejects)).toBe(canonicalJson(whole.rejects));
+      } finally {
+        await store.close();
+      }
+    });
+
     test('random data split into random batches, imported in sequence, equals the whole at once', async () => {
       await fc.assert(
         fc.asyncProperty(arbitraryCase({ maxCustomers: 4 }), fc.integer({ min: 1, max: 4 }), fc.integer(), async (generated, batches, seed) => {

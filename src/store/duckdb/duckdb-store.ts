@@ -7,6 +7,7 @@ import type { DuckDBConnection} from '@duckdb/node-api';
 import { DuckDBDateValue, DuckDBInstance, DuckDBTimestampTZValue, type DuckDBAppender } from '@duckdb/node-api';
 import type { CalendarDate } from '../../engine/calendar/calendar-date.js';
 import { compareMovements } from '../../engine/compute-movements.js';
+import { compareStrings } from '../../engine/subscription/subscription-state.js';
 import type { Dataset, FxRate } from '../../engine/model.js';
 import type { Movement } from '../../engine/movement.js';
 import type { PeriodFigures } from '../../engine/report/metrics-report.js';
@@ -320,13 +321,21 @@ class DuckDbStore implements RunrateStore, StoreTransaction {
   }
 
   async sharedSubscriptionGroups(): Promise<string[][]> {
+    // Pairs, grouped here: DuckDB lists do not come back as plain cells.
     const rows = await this.rows(
       `WITH owners AS (
          SELECT DISTINCT subscription_id, customer_id FROM invoice_lines WHERE subscription_id IS NOT NULL
-         UNION SELECT DISTINCT subscription_id, customer_id FROM subscription_events)
-       SELECT list(customer_id ORDER BY customer_id) FROM owners GROUP BY subscription_id HAVING count(*) > 1`,
+         UNION SELECT DISTINCT subscription_id, customer_id FROM subscription_events),
+       shared AS (SELECT subscription_id FROM owners GROUP BY subscription_id HAVING count(*) > 1)
+       SELECT subscription_id, customer_id FROM owners WHERE subscription_id IN (SELECT subscription_id FROM shared)`,
     );
-    return rows.map(([list]) => [...((list as unknown as { items: string[] }).items ?? (list as unknown as string[]))].map(String));
+    const groups = new Map<string, string[]>();
+    for (const [subscription, customer] of rows) {
+      let group = groups.get(subscription as string);
+      if (!group) groups.set(subscription as string, (group = []));
+      group.push(customer as string);
+    }
+    return [...groups.values()].map((group) => group.sort(compareStrings));
   }
 
   async customersWithRows(): Promise<string[]> {
