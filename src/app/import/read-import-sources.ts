@@ -46,6 +46,8 @@ async function firstBytes(file: string): Promise<string> {
 /** What a single file holds, by its name first (canonical), then by its content. */
 export async function classifyFile(file: string): Promise<SourceFormat | null> {
   if (datasetFileKind(path.basename(file)) !== null) return 'canonical';
+  // The ECB publishes its history zipped; the rates reader opens the archive itself.
+  if (/\.zip$/i.test(file)) return 'rates';
   const head = await firstBytes(file);
   const stripe = detectStripeContent(head);
   if (stripe) return stripe.kind === 'stripe-objects' ? 'stripe' : 'stripe-tables';

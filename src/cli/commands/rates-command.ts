@@ -3,7 +3,8 @@
  * two ways to bring newer ones: `rates import FILE` (an fx_rates file or the ECB's history) and
  * `rates sync` (the ECB's history over HTTPS). docs/exchange-rates.md is the user's guide.
  */
-import { access } from 'node:fs/promises';
+import { access, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { UsageError } from '../../app/errors.js';
@@ -16,12 +17,14 @@ import { ECB_HISTORY_URL, syncEcbRates } from '../../ingest/rates/sync-ecb-rates
 import { writeFxRatesCsv } from '../../ingest/rates/write-fx-rates-csv.js';
 import { loadReferenceRates, referenceRatesCoverage } from '../../ingest/reference-rates.js';
 import { renderTable } from '../format/render-table.js';
-import { emit, useColour, type RunState } from '../source-options.js';
+import { openStore } from '../../app/store/open-store.js';
+import { emit, storeLocation, today, useColour, type RunState } from '../source-options.js';
 
 const FORMATS = ['table', 'json'] as const;
 
 interface CoverageFlags {
   file?: string;
+  db?: string;
   format: (typeof FORMATS)[number];
   maxGapDays: string;
   asOf?: string;
@@ -85,15 +88,40 @@ function coverageTable(source: string, coverage: RatesCoverage, colour: boolean)
   return `${table}\n${source}: ${span}, ${coverage.rows.toLocaleString('en-US')} rows, ${coverage.currencies.length} currencies (${coverage.currencies.join(' ')})\n`;
 }
 
+/** Loads a rates file into the store, as `runrate import FILE` does for any file. */
+async function importIntoTheStore(file: string, flags: { db?: string }, run: RunState | undefined): Promise<void> {
+  const { importIntoStore } = await import('../../app/store/import-into-store.js');
+  const store = await openStore(storeLocation(flags), { create: true });
+  try {
+    const outcome = await importIntoStore(store, [file], { explicit: [], today, startedAt: new Date().toISOString() });
+    reportRejects(outcome.rejects, run);
+    reportWarnings(outcome.batch.warnings);
+    const rates = outcome.batch.dataset.fxRates;
+    reportWarnings(ratesCoverage(rates).warnings);
+    const { counts } = outcome;
+    process.stderr.write(
+      `imported into ${store.location}: ${summary(rates)}; ${counts.new.toLocaleString('en-US')} new, ${counts.replaced.toLocaleString('en-US')} replaced, ${counts.unchanged.toLocaleString('en-US')} unchanged; ${outcome.recomputed === 'all' ? 'every customer' : `${outcome.recomputed.toLocaleString('en-US')} customers`} recomputed\n`,
+    );
+  } finally {
+    await store.close();
+  }
+}
+
 function importCommand(run: RunState | undefined): Command {
   return new Command('import')
-    .description('convert a rates file (fx_rates CSV/NDJSON, the ECB history CSV or eurofxref-hist.zip) into a canonical fx_rates.csv in a dataset folder')
+    .description('load a rates file (fx_rates CSV/NDJSON, the ECB history CSV or eurofxref-hist.zip) into the store, or with --out write it as a dataset\'s fx_rates.csv')
     .argument('<file>', 'the rates file')
-    .requiredOption('--out <dir>', 'the dataset folder to write fx_rates.csv to')
-    .option('--force', 'replace an existing fx_rates.csv')
+    .option('--db <path>', 'the store (default ./runrate.duckdb, or PostgreSQL when DATABASE_URL is set)')
+    .option('--out <dir>', 'instead of the store: the dataset folder to write fx_rates.csv to')
+    .option('--force', 'with --out: replace an existing fx_rates.csv')
     .option('--debug', 'print stack traces of unexpected errors')
-    .addHelpText('after', '\nExample:\n  runrate rates import eurofxref-hist.zip --out my-dataset')
-    .action(async (file: string, flags: { out: string; force?: boolean }) => {
+    .addHelpText('after', '\nExamples:\n  runrate rates import eurofxref-hist.zip\n  runrate rates import eurofxref-hist.zip --out my-dataset')
+    .action(async (file: string, flags: { out?: string; force?: boolean; db?: string }, command: Command) => {
+      if (flags.out === undefined) {
+        // `rates` has a --db of its own: the value reaches whichever command it follows.
+        await importIntoTheStore(file, command.optsWithGlobals<{ db?: string }>(), run);
+        return;
+      }
       const target = join(flags.out, 'fx_rates.csv');
       if (!flags.force && (await exists(target))) throw new UsageError(`${target} exists already: add --force to replace it`);
       const result = await readRatesFile(file);
@@ -106,18 +134,27 @@ function importCommand(run: RunState | undefined): Command {
     });
 }
 
-function syncCommand(): Command {
+function syncCommand(run: RunState | undefined): Command {
   return new Command('sync')
-    .description("fetch the ECB's euro reference rates over HTTPS and write them as a canonical fx_rates.csv")
+    .description("fetch the ECB's euro reference rates over HTTPS into the store, or with --out into a canonical fx_rates.csv")
     .option('--url <url>', "where to fetch them (the ECB's eurofxref-hist.zip, or an ECB Data Portal CSV URL)", ECB_HISTORY_URL)
-    .requiredOption('--out <file>', 'the fx_rates.csv to write, e.g. my-dataset/fx_rates.csv')
+    .option('--db <path>', 'the store (default ./runrate.duckdb, or PostgreSQL when DATABASE_URL is set)')
+    .option('--out <file>', 'instead of the store: the fx_rates.csv to write, e.g. my-dataset/fx_rates.csv')
     .option('--debug', 'print stack traces of unexpected errors')
-    .addHelpText('after', '\nExample:\n  runrate rates sync --out my-dataset/fx_rates.csv')
-    .action(async (flags: { url: string; out: string }) => {
-      const result = await syncEcbRates({ url: flags.url, outFile: flags.out });
-      reportRejects(result.rejects, undefined);
-      reportWarnings(result.warnings);
-      process.stderr.write(`wrote ${result.outFile}: ${result.rows.toLocaleString('en-US')} rates, ${result.first} → ${result.last}, ${result.currencies.length} currencies, from ${result.url}\n`);
+    .addHelpText('after', '\nExamples:\n  runrate rates sync\n  runrate rates sync --out my-dataset/fx_rates.csv')
+    .action(async (flags: { url: string; out?: string; db?: string }, command: Command) => {
+      const folder = flags.out === undefined ? await mkdtemp(join(tmpdir(), 'runrate-rates-')) : null;
+      const outFile = flags.out ?? join(folder!, 'fx_rates.csv');
+      try {
+        const result = await syncEcbRates({ url: flags.url, outFile });
+        reportRejects(result.rejects, run);
+        reportWarnings(result.warnings);
+        process.stderr.write(`fetched ${result.rows.toLocaleString('en-US')} rates, ${result.first} → ${result.last}, ${result.currencies.length} currencies, from ${result.url}\n`);
+        if (flags.out === undefined) await importIntoTheStore(outFile, command.optsWithGlobals<{ db?: string }>(), run);
+        else process.stderr.write(`wrote ${result.outFile}\n`);
+      } finally {
+        if (folder !== null) await rm(folder, { recursive: true, force: true });
+      }
     });
 }
 
@@ -143,6 +180,7 @@ export function ratesCommand(run?: RunState): Command {
   const command = new Command('rates')
     .description('exchange rates: what the bundled history (or --file) covers per currency pair, with gap warnings; import and sync newer rates')
     .option('--file <file>', 'a rates file (fx_rates CSV/NDJSON, ECB history CSV or eurofxref-hist.zip) instead of the bundled history')
+    .option('--db <path>', "the store's rates instead of the bundled history")
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('table'))
     .option('--max-gap-days <n>', 'report stretches of more business days than this without a rate', '5')
     .option('--as-of <date>', 'also warn about pairs whose last rate is older than this day (YYYY-MM-DD)')
@@ -150,7 +188,7 @@ export function ratesCommand(run?: RunState): Command {
     .option('--debug', 'print stack traces of unexpected errors')
     .addHelpText(
       'after',
-      '\nExamples:\n  runrate rates\n  runrate rates --file eurofxref-hist.csv --format json\n  runrate rates import eurofxref-hist.zip --out my-dataset\n  runrate rates sync --out my-dataset/fx_rates.csv',
+      '\nExamples:\n  runrate rates\n  runrate rates --file eurofxref-hist.csv --format json\n  runrate rates import eurofxref-hist.zip\n  runrate rates sync',
     )
     .action(async (flags: CoverageFlags) => {
       const maxGapBusinessDays = wholeNumber('--max-gap-days', flags.maxGapDays);
@@ -163,6 +201,14 @@ export function ratesCommand(run?: RunState): Command {
         reportWarnings(result.warnings);
         rates = result.rates;
         source = flags.file;
+      } else if (flags.db !== undefined) {
+        const store = await openStore(storeLocation(flags), { create: false });
+        try {
+          rates = await store.fxRates();
+        } finally {
+          await store.close();
+        }
+        source = `the rates of ${flags.db}`;
       } else {
         rates = await loadReferenceRates();
         source = `bundled reference rates (${(await referenceRatesCoverage()).source})`;
@@ -171,6 +217,6 @@ export function ratesCommand(run?: RunState): Command {
       reportWarnings(coverage.warnings);
       await emit(flags.format === 'json' ? coverageJson(source, coverage) : coverageTable(source, coverage, useColour(flags)), flags);
     });
-  for (const subcommand of [importCommand(run), syncCommand()]) command.addCommand(subcommand.exitOverride());
+  for (const subcommand of [importCommand(run), syncCommand(run)]) command.addCommand(subcommand.exitOverride());
   return command;
 }

@@ -81,6 +81,22 @@ describe('runrate rates', () => {
   it('checks its options', async () => {
     await expect(rates(['--max-gap-days', 'soon'])).rejects.toThrow('--max-gap-days: "soon" is not a whole number');
     await expect(rates(['--as-of', '2024-02-30'])).rejects.toThrow('--as-of: "2024-02-30" is not a YYYY-MM-DD date');
-    await expect(rates(['import', join(root, 'eurofxref-hist.csv')])).rejects.toThrow("required option '--out <dir>' not specified");
+  });
+
+  it('imports the ECB history into the store, where reports convert with it', async () => {
+    const db = join(root, 'rates.duckdb');
+    await rates(['import', join(root, 'eurofxref-hist.zip'), '--db', db]);
+    expect(stderr.at(-1)).toMatch(/^imported into .*rates\.duckdb: 5 rates, 2024-11-18 → 2024-11-29, 3 currencies; 5 new, 0 replaced, 0 unchanged; every customer recomputed\n$/);
+    const output = join(root, 'store-rates.json');
+    await rates(['--db', db, '--format', 'json', '-o', output]);
+    const coverage = JSON.parse(await readFile(output, 'utf8')) as { source: string; pairs: Array<{ base: string; quote: string; rows: number }> };
+    expect(coverage.source).toBe(`the rates of ${db}`);
+    expect(coverage.pairs.map((pair) => [pair.base, pair.quote, pair.rows])).toEqual([
+      ['EUR', 'JPY', 2],
+      ['EUR', 'USD', 3],
+    ]);
+    // Importing the same file again changes nothing.
+    await rates(['import', join(root, 'eurofxref-hist.csv'), '--db', db]);
+    expect(stderr.at(-1)).toMatch(/; 0 new, 0 replaced, 5 unchanged; 0 customers recomputed\n$/);
   });
 });
