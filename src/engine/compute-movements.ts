@@ -3,6 +3,7 @@
  * subscription's MRR timeline and every movement up to `asOf`. Pure: the same input gives the
  * same output whatever the order of rows, the machine or its time zone.
  */
+import { assert } from './assert.js';
 import type { CalendarDate } from './calendar/calendar-date.js';
 import { momentSortKey } from './calendar/moment-date.js';
 import type { EngineConfig } from './config.js';
@@ -84,13 +85,12 @@ export function compareMovements(a: Movement, b: Movement): number {
 function groupSubscriptions(dataset: Dataset, config: EngineConfig, rejects: RejectedRow[]): SubscriptionSource[] {
   const zone = config.timezone;
   const bySubscription = new Map<string, SubscriptionSource>();
-  const compareKeys = (a: [number, number], b: [number, number]) => a[0] - b[0] || (a[1] === b[1] ? 0 : a[1] < b[1] ? -1 : 1);
 
-  const mrrLines = dataset.invoiceLines.filter(
-    (line) => (line.type === 'subscription' || line.type === 'trial') && line.subscriptionId !== null && line.serviceStart && line.serviceEnd,
-  );
-  mrrLines.sort(
-    (a, b) => compareKeys(momentSortKey(a.serviceStart!, zone), momentSortKey(b.serviceStart!, zone)) || compareStrings(a.lineId, b.lineId),
+  // Sort keys computed once per row (a comparator that builds them allocates millions of arrays).
+  const mrrLines = sortedBy(
+    dataset.invoiceLines.filter((line) => (line.type === 'subscription' || line.type === 'trial') && line.subscriptionId !== null && line.serviceStart && line.serviceEnd),
+    (line) => momentSortKey(line.serviceStart!, zone),
+    (line) => line.lineId,
   );
   for (const line of mrrLines) {
     const id = line.subscriptionId!;
@@ -107,9 +107,7 @@ function groupSubscriptions(dataset: Dataset, config: EngineConfig, rejects: Rej
   }
 
   const invoiceStyle = new Set(bySubscription.keys());
-  const events = [...dataset.subscriptionEvents].sort(
-    (a, b) => compareKeys(momentSortKey(a.effectiveAt, zone), momentSortKey(b.effectiveAt, zone)) || compareStrings(a.eventId, b.eventId),
-  );
+  const events = sortedBy(dataset.subscriptionEvents, (event) => momentSortKey(event.effectiveAt, zone), (event) => event.eventId);
   for (const event of events) {
     const id = event.subscriptionId;
     if (invoiceStyle.has(id)) {
@@ -134,6 +132,37 @@ function groupSubscriptions(dataset: Dataset, config: EngineConfig, rejects: Rej
   return [...bySubscription.values()].sort(
     (a, b) => compareStrings(a.customerId, b.customerId) || compareStrings(a.subscriptionId, b.subscriptionId),
   );
+}
+
+/** Rows sorted by (day, instant) then id, each key computed once. */
+function sortedBy<T>(rows: readonly T[], key: (row: T) => [number, number], id: (row: T) => string): T[] {
+  const keyed = rows.map((row) => {
+    const [day, instant] = key(row);
+    return { row, day, instant, id: id(row) };
+  });
+  keyed.sort((a, b) => a.day - b.day || (a.instant === b.instant ? 0 : a.instant < b.instant ? -1 : 1) || compareStrings(a.id, b.id));
+  return keyed.map((entry) => entry.row);
+}
+
+/**
+ * Movements of all customers in the order of cli.md (date, customer, subscription, type). Each
+ * customer's movements come out of the engine in (date, subscription, type) order and customers
+ * are computed in id order, so a stable bucket sort by date is the whole sort.
+ */
+function orderByDate(perCustomer: readonly Movement[]): Movement[] {
+  if (perCustomer.length === 0) return [];
+  let first = Infinity;
+  let last = -Infinity;
+  for (const movement of perCustomer) {
+    if (movement.date < first) first = movement.date;
+    if (movement.date > last) last = movement.date;
+  }
+  const counts = new Int32Array(last - first + 2);
+  for (const movement of perCustomer) counts[movement.date - first + 1]!++;
+  for (let i = 1; i < counts.length; i++) counts[i]! += counts[i - 1]!;
+  const ordered = new Array<Movement>(perCustomer.length);
+  for (const movement of perCustomer) ordered[counts[movement.date - first]!++] = movement;
+  return ordered;
 }
 
 function reject(source: { file: string; line: number }, column: string, message: string): RejectedRow {
@@ -177,9 +206,10 @@ export function computeMovements(dataset: Dataset, config: EngineConfig, options
     start = end;
   }
 
-  movements.sort(compareMovements);
+  const ordered = orderByDate(movements);
+  assert(ordered.every((movement, i) => i === 0 || compareMovements(ordered[i - 1]!, movement) < 0), 'movements out of order');
   rejects.sort((a, b) => compareStrings(a.file, b.file) || a.line - b.line || compareStrings(a.column, b.column));
-  return { movements, timelines, rejects, warnings, rates };
+  return { movements: ordered, timelines, rejects, warnings, rates };
 }
 
 /**

@@ -47,3 +47,28 @@ describe('instants and zones', () => {
     expect(isValidTimeZone('Mars/Olympus')).toBe(false);
   });
 });
+
+describe('parsing timestamps agrees with a reference implementation', () => {
+  test('every form of offset, fraction and separator, against Temporal', async () => {
+    const { Temporal } = await import('temporal-polyfill');
+    const fc = (await import('fast-check')).default;
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1900, max: 2200 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 }),
+        fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }), fc.option(fc.integer({ min: 0, max: 59 })),
+        fc.option(fc.stringMatching(/^\d{1,9}$/)), fc.constantFrom('Z', 'z', '+00:00', '+05:45', '-03:30', '+14:00', '-1100', '+01'),
+        fc.constantFrom('T', ' '),
+        (year, month, day, hour, minute, second, fraction, zone, separator) => {
+          const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+          const time = `${pad(hour)}:${pad(minute)}${second === null ? '' : `:${pad(second)}${fraction === null ? '' : `.${fraction}`}`}`;
+          const text = `${pad(year, 4)}-${pad(month)}-${pad(day)}${separator}${time}${zone}`;
+          expect(parseInstant(text), text).toBe(Temporal.Instant.from(text.replace(' ', 'T')).epochMilliseconds);
+        },
+      ),
+      { numRuns: 500 },
+    );
+    expect(parseInstant('2024-02-30T00:00:00Z')).toBeNull();
+    expect(parseInstant('2024-01-01T24:00:00Z')).toBeNull();
+    expect(parseInstant('2024-01-01T10:00:00+25:00')).toBeNull();
+  });
+});

@@ -4,7 +4,7 @@
  */
 import { Temporal } from 'temporal-polyfill';
 import { assert } from '../assert.js';
-import type { CalendarDate } from './calendar-date.js';
+import { dateFromCivil, daysInMonth, type CalendarDate } from './calendar-date.js';
 
 export type Instant = number & { readonly __instant: unique symbol };
 
@@ -53,21 +53,36 @@ export function dateOfInstant(instant: Instant, zone: string): CalendarDate {
   return Math.floor((instant + offset) / MS_PER_DAY) as CalendarDate;
 }
 
-const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)$/i;
+const ISO_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|([+-])(\d{2})(?::?(\d{2}))?)$/i;
 
 /**
  * Parses an ISO 8601 timestamp that carries an offset or `Z`, or integer Unix seconds.
- * A timestamp without an offset is ambiguous and rejected (null).
+ * A timestamp without an offset is ambiguous and rejected (null). Plain arithmetic on the
+ * proleptic Gregorian calendar: millions of rows are parsed per import.
  */
 export function parseInstant(text: string): Instant | null {
   if (/^-?\d+$/.test(text)) {
     const seconds = Number(text);
     return Number.isSafeInteger(seconds * 1000) ? ((seconds * 1000) as Instant) : null;
   }
-  if (!ISO_TIMESTAMP.test(text)) return null;
-  try {
-    return Temporal.Instant.from(text.replace(' ', 'T')).epochMilliseconds as Instant;
-  } catch {
-    return null;
+  const match = ISO_TIMESTAMP.exec(text);
+  if (!match) return null;
+  const [, y, mo, d, h, mi, sec, fraction, zone, offsetSign, offsetHours, offsetMinutes] = match;
+  const year = Number(y);
+  const month = Number(mo);
+  const day = Number(d);
+  const hour = Number(h);
+  const minute = Number(mi);
+  const second = sec === undefined ? 0 : Number(sec);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) return null;
+  let offsetMinutesTotal = 0;
+  if (zone!.toUpperCase() !== 'Z') {
+    const hours = Number(offsetHours);
+    const minutes = offsetMinutes === undefined ? 0 : Number(offsetMinutes);
+    if (hours > 23 || minutes > 59) return null;
+    offsetMinutesTotal = (offsetSign === '-' ? -1 : 1) * (hours * 60 + minutes);
   }
+  // Milliseconds of the fraction, truncated like an epoch-milliseconds reading of the instant.
+  const millis = fraction === undefined ? 0 : Number(fraction.padEnd(3, '0').slice(0, 3));
+  return (dateFromCivil(year, month, day) * MS_PER_DAY + ((hour * 60 + minute - offsetMinutesTotal) * 60 + second) * 1000 + millis) as Instant;
 }
