@@ -7,7 +7,7 @@ import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Dataset, FxRate } from '../../engine/model.js';
 import type { RejectedRow } from '../../engine/movement.js';
-import { isChartMogulText } from '../../ingest/chartmogul/is-chart-mogul-content.js';
+import { isChartMogulContent, isChartMogulText } from '../../ingest/chartmogul/is-chart-mogul-content.js';
 import { readChartMogulFiles } from '../../ingest/chartmogul/read-chart-mogul-files.js';
 import type { ConnectorResult, ConnectorSummary } from '../../ingest/connector-result.js';
 import { datasetFileKind, readDataset, readDatasetFile, CONFIG_FILE_NAME } from '../../ingest/read-dataset.js';
@@ -43,15 +43,33 @@ async function firstBytes(file: string): Promise<string> {
   }
 }
 
-/** What a single file holds, by its name first (canonical), then by its content. */
+/** The first JSON value of a file's beginning: the whole document, or the first NDJSON line. */
+function firstJsonValue(head: string): unknown {
+  const text = head.replace(/^\uFEFF/, '').trim();
+  try {
+    return JSON.parse(text);
+  } catch {
+    try {
+      return JSON.parse(text.split('\n', 1)[0] ?? '');
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/**
+ * What a single file holds, by its content first: Stripe and ChartMogul exports reuse names such
+ * as customers.ndjson or plans.json that a canonical dataset also uses. Then by name (canonical
+ * files), then rates formats.
+ */
 export async function classifyFile(file: string): Promise<SourceFormat | null> {
-  if (datasetFileKind(path.basename(file)) !== null) return 'canonical';
   // The ECB publishes its history zipped; the rates reader opens the archive itself.
   if (/\.zip$/i.test(file)) return 'rates';
   const head = await firstBytes(file);
   const stripe = detectStripeContent(head);
   if (stripe) return stripe.kind === 'stripe-objects' ? 'stripe' : 'stripe-tables';
-  if (isChartMogulText(head)) return 'chartmogul';
+  if (/\.(json|ndjson|jsonl)$/i.test(file) && (isChartMogulText(head) || isChartMogulContent(firstJsonValue(head), path.basename(file)))) return 'chartmogul';
+  if (datasetFileKind(path.basename(file)) !== null) return 'canonical';
   if (/^\uFEFF?\s*(Date,|date,base,quote,rate|KEY,FREQ|"?TIME_PERIOD)/i.test(head)) return 'rates';
   return null;
 }
@@ -112,7 +130,14 @@ export async function readImportSources(paths: readonly string[], onProgress?: (
     }
     if (info.isDirectory()) {
       const names = (await readdir(given)).sort();
-      if (names.some((name) => datasetFileKind(name) !== null)) {
+      const formats = new Map<string, SourceFormat | null>();
+      for (const name of names) {
+        const file = path.join(given, name);
+        if (name === 'sync-state.json' || name === CONFIG_FILE_NAME || !(await stat(file)).isFile()) continue;
+        formats.set(name, await classifyFile(file));
+      }
+      const known = [...formats.values()].filter((format) => format !== null);
+      if (known.length > 0 && known.every((format) => format === 'canonical')) {
         // A canonical dataset folder: read as `--data` reads it, file names prefixed with the folder.
         let last = { file: '', bytes: 0, rows: 0 };
         const before = { bytes: doneBytes, rows: doneRows };
@@ -142,10 +167,8 @@ export async function readImportSources(paths: readonly string[], onProgress?: (
         sources.push({ format: 'canonical', files: read.files.map(prefix), summary: null });
         continue;
       }
-      for (const name of names) {
+      for (const [name, format] of formats) {
         const file = path.join(given, name);
-        if (!(await stat(file)).isFile() || name === 'sync-state.json') continue;
-        const format = await classifyFile(file);
         if (format === null) warnings.push(`${file}: not a file Runrate can import; ignored`);
         else if (format === 'canonical') canonicalFiles.push(file);
         else byFormat[format].push(file);

@@ -7,7 +7,11 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { importIntoStore } from '../../../src/app/store/import-into-store.js';
+import { loadStoreSource } from '../../../src/app/store/load-store-source.js';
+import { isoDate } from '../../../src/engine/calendar/calendar-date.js';
 import { computeMovements } from '../../../src/engine/compute-movements.js';
+import { openDuckDbStore } from '../../../src/store/duckdb/duckdb-store.js';
 import { readStripeFiles } from '../../../src/ingest/stripe/read-stripe-files.js';
 import { readSyncState, syncStripe, type SyncProgress } from '../../../src/ingest/stripe/sync-stripe.js';
 import { customerObject, invoiceObject, priceObject, subscriptionObject, ts, type PriceSpec } from './stripe-builders.js';
@@ -52,6 +56,21 @@ afterEach(async () => {
 const connect = () => ({ apiKey: 'sk_test_fake', outDir, host: '127.0.0.1', port: stripe.port, protocol: 'http' as const, rateLimitDelayMs: 1 });
 
 describe('runrate sync stripe', () => {
+  test('the folder sync writes imports into the store as it is (its customers.ndjson is Stripe, not canonical)', async () => {
+    await syncStripe({ ...connect(), now: () => ts('2024-02-15') });
+    const store = await openDuckDbStore(join(outDir, 'store.duckdb'));
+    try {
+      const outcome = await importIntoStore(store, [outDir], { explicit: [{ asOf: '2024-02-20' }], today: () => isoDate('2024-02-20'), startedAt: '2024-02-20T00:00:00Z' });
+      expect(outcome.batch.sources.map((source) => source.format)).toEqual(['stripe']);
+      expect(outcome.rejects).toEqual([]);
+      const source = await loadStoreSource(store, { explicit: [], today: () => isoDate('2024-02-20') });
+      expect(source.result.movements.map(brief)).toEqual(['2024-01-01 cus_1 sub_1 new 4000', '2024-01-02 cus_2 sub_2 new 8000']);
+      expect([...source.customers.rows.keys()].sort()).toEqual(['cus_1', 'cus_2']);
+    } finally {
+      await store.close();
+    }
+  });
+
   test('a first run fetches everything (lines beyond the first page too) and reads back', async () => {
     const progress: SyncProgress[] = [];
     const result = await syncStripe({ ...connect(), now: () => ts('2024-02-15'), onProgress: (p) => progress.push(p) });
