@@ -9,6 +9,7 @@
  */
 import type { CalendarDate } from '../../engine/calendar/calendar-date.js';
 import type { EngineConfig } from '../../engine/config.js';
+import type { Dataset, InvoiceLine, SubscriptionEvent } from '../../engine/model.js';
 import type { RejectedRow } from '../../engine/movement.js';
 import { compareStrings } from '../../engine/subscription/subscription-state.js';
 import { ConfigurationMismatchError, type MergeCounts, type RunrateStore, type StoreTransaction } from '../../store/store-port.js';
@@ -71,15 +72,63 @@ export function storedLayer(stored: { config: EngineConfig; asOfPinned: boolean 
 /** Customers computed per chunk: bounded memory, whatever the size of the store. */
 const CHUNK_CUSTOMERS = 5000;
 
+/** Where a recompute reads source rows: the store, or (for a first import) the batch itself. */
+interface SourceRows {
+  customersWithRows(): Promise<string[]>;
+  sharedSubscriptionGroups(): Promise<string[][]>;
+  readSourceRows(customerIds: readonly string[]): Promise<Dataset>;
+}
+
+/**
+ * The rows of a first import, which are the whole store: recomputing from them saves reading
+ * every row back out of it (the store holds exactly these rows; tests compare both ways).
+ */
+function batchRows(batch: Dataset): SourceRows {
+  // As the store merges: of rows with one key, the last in the batch is kept.
+  const last = <T>(rows: readonly T[], key: (row: T) => string): T[] => [...new Map(rows.map((row) => [key(row), row])).values()];
+  const dataset: Dataset = {
+    customers: [],
+    plans: last(batch.plans, (plan) => plan.planId),
+    invoiceLines: last(batch.invoiceLines, (line) => line.lineId),
+    subscriptionEvents: last(batch.subscriptionEvents, (event) => event.eventId),
+    fxRates: last(batch.fxRates, (rate) => `${rate.date} ${rate.base} ${rate.quote}`),
+  };
+  const lines = new Map<string, InvoiceLine[]>();
+  const events = new Map<string, SubscriptionEvent[]>();
+  const owners = new Map<string, Set<string>>();
+  const index = <T extends { customerId: string }>(map: Map<string, T[]>, row: T, subscriptionId: string | null) => {
+    let list = map.get(row.customerId);
+    if (!list) map.set(row.customerId, (list = []));
+    list.push(row);
+    if (subscriptionId === null) return;
+    let set = owners.get(subscriptionId);
+    if (!set) owners.set(subscriptionId, (set = new Set()));
+    set.add(row.customerId);
+  };
+  for (const line of dataset.invoiceLines) index(lines, line, line.subscriptionId);
+  for (const event of dataset.subscriptionEvents) index(events, event, event.subscriptionId);
+  return {
+    customersWithRows: async () => [...new Set([...lines.keys(), ...events.keys()])],
+    sharedSubscriptionGroups: async () => [...owners.values()].filter((set) => set.size > 1).map((set) => [...set].sort(compareStrings)),
+    readSourceRows: async (customerIds) => ({
+      customers: [],
+      plans: dataset.plans,
+      invoiceLines: customerIds.flatMap((id) => lines.get(id) ?? []),
+      subscriptionEvents: customerIds.flatMap((id) => events.get(id) ?? []),
+      fxRates: dataset.fxRates,
+    }),
+  };
+}
+
 /**
  * Recomputes the derived rows of these customers (null: everyone), chunk by chunk: each chunk's
  * source rows are read, computed and appended before the next is read. Customers sharing a
  * subscription id are computed in one chunk, as a whole-dataset computation would see them.
  */
-async function recompute(tx: StoreTransaction, config: EngineConfig, customers: readonly string[] | null): Promise<RejectedRow[]> {
-  const ids = customers ?? (await tx.customersWithRows());
+async function recompute(tx: StoreTransaction, config: EngineConfig, customers: readonly string[] | null, rows: SourceRows = tx): Promise<RejectedRow[]> {
+  const ids = customers ?? (await rows.customersWithRows());
   const wanted = new Set(ids);
-  const together = new Set((await tx.sharedSubscriptionGroups()).flat().filter((id) => wanted.has(id)));
+  const together = new Set((await rows.sharedSubscriptionGroups()).flat().filter((id) => wanted.has(id)));
   const alone = ids.filter((id) => !together.has(id)).sort(compareStrings);
   const chunks: string[][] = [];
   for (let start = 0; start < alone.length; start += CHUNK_CUSTOMERS) chunks.push(alone.slice(start, start + CHUNK_CUSTOMERS));
@@ -88,10 +137,10 @@ async function recompute(tx: StoreTransaction, config: EngineConfig, customers: 
   await tx.deleteDerived(customers);
   const rejects: RejectedRow[] = [];
   for (const chunk of chunks) {
-    const dataset = await tx.readSourceRows(chunk);
-    const rows = deriveRows(dataset, config, await fallbackRatesFor(dataset, config));
-    await tx.appendDerived(rows);
-    for (const { customerId: _customerId, ...reject } of rows.rejects) rejects.push(reject);
+    const dataset = await rows.readSourceRows(chunk);
+    const derived = deriveRows(dataset, config, await fallbackRatesFor(dataset, config));
+    await tx.appendDerived(derived);
+    for (const { customerId: _customerId, ...reject } of derived.rejects) rejects.push(reject);
   }
   return rejects.sort((a, b) => compareStrings(a.file, b.file) || a.line - b.line || compareStrings(a.column, b.column));
 }
@@ -130,7 +179,9 @@ export async function importBatch(store: RunrateStore, batch: ImportBatch, paths
       if (merge.ratesChanged) for (const id of await tx.customersBilledOutside(config.currency)) affected.add(id);
       touched = affected.size === 0 ? [] : await tx.withSharedSubscriptions([...affected]);
     }
-    const engineRejects = touched !== null && touched.length === 0 ? [] : await recompute(tx, config, touched);
+    // A first import's batch is the whole store: compute from it rather than reading it back.
+    const engineRejects =
+      touched !== null && touched.length === 0 ? [] : await recompute(tx, config, touched, stored === null ? batchRows(batch.dataset) : tx);
 
     await tx.setMeta(CONFIG_KEY, JSON.stringify(configToJson(config)));
     await tx.setMeta(AS_OF_PINNED_KEY, String(hasAsOf(explicit) || (stored?.asOfPinned ?? false)));
