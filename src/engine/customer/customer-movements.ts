@@ -84,49 +84,56 @@ export function customerMovements(
 
     for (const change of changes) {
       const { running: run, before, after } = change;
-      const base = {
-        date: day,
-        customerId,
-        subscriptionId: run.subscription.subscriptionId,
-        currency: reporting,
-        nativeCurrency: run.subscription.currency,
-        customerMrr: total,
-        sources: changeSources(before.state, after.state),
-      };
+      if (change.business === 0 && change.fx === 0) continue;
+      const sources = changeSources(before.state, after.state);
+      const planId = primaryPlan(after.state.items.length > 0 ? after.state : before.state);
       if (change.business !== 0) {
         assert(businessType !== 'none', `customer ${customerId} changed MRR without paying on either day`);
         const type: MovementType = businessType === 'existing' ? (change.business > 0 ? 'expansion' : 'contraction') : businessType;
-        const explained =
-          type === 'expansion' || type === 'contraction'
-            ? explain(before.state, after.state, change.business, after.rate ?? before.rate!, run.subscription.currency, reporting)
-            : { reason: null, priceEffect: null, volumeEffect: null, mixEffect: null };
-        movements.push({
-          ...base,
-          type,
-          ...explained,
-          amount: change.business,
-          nativeAmount: after.state.mrr - (before.state?.mrr ?? 0),
-          planId: primaryPlan(after.state.items.length > 0 ? after.state : before.state),
-        });
+        const explained = type === 'expansion' || type === 'contraction' ? explain(before.state, after.state, change.business, after.rate ?? before.rate!, run.subscription.currency, reporting) : null;
+        movements.push(
+          movement(day, customerId, run.subscription, type, change.business, after.state.mrr - (before.state?.mrr ?? 0), reporting, total, planId, sources, explained),
+        );
       }
-      if (change.fx !== 0) {
-        movements.push({
-          ...base,
-          type: 'fx',
-          reason: null,
-          amount: change.fx,
-          nativeAmount: 0,
-          planId: primaryPlan(after.state.items.length > 0 ? after.state : before.state),
-          priceEffect: null,
-          volumeEffect: null,
-          mixEffect: null,
-        });
-      }
+      if (change.fx !== 0) movements.push(movement(day, customerId, run.subscription, 'fx', change.fx, 0, reporting, total, planId, sources, null));
     }
     if (payingAfter) everPaid = true;
     if (payingBefore && !payingAfter) churnedOn = day;
   }
   return movements;
+}
+
+/** One movement row, always built with the same shape (a literal, not spreads: millions are made). */
+function movement(
+  date: CalendarDate,
+  customerId: string,
+  subscription: CustomerSubscription,
+  type: MovementType,
+  amount: number,
+  nativeAmount: number,
+  currency: CurrencyCode,
+  customerMrr: number,
+  planId: string | null,
+  sources: string[],
+  explained: Explanation | null,
+): Movement {
+  return {
+    date,
+    customerId,
+    subscriptionId: subscription.subscriptionId,
+    type,
+    reason: explained?.reason ?? null,
+    amount,
+    currency,
+    nativeAmount,
+    nativeCurrency: subscription.currency,
+    customerMrr,
+    planId,
+    priceEffect: explained?.priceEffect ?? null,
+    volumeEffect: explained?.volumeEffect ?? null,
+    mixEffect: explained?.mixEffect ?? null,
+    sources,
+  };
 }
 
 /** The lines or events that start, end or cancel on the day; when none do, those in force. */

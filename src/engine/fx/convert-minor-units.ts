@@ -9,6 +9,8 @@ import { divideRounded } from '../money/rounding.js';
  * conversion of mrr-rules.md §6, a single exact division rounded half away from zero.
  */
 export function convertMinorUnits(native: number, rate: Ratio, from: CurrencyCode, to: CurrencyCode): number {
+  // Most subscriptions bill in the reporting currency: nothing to convert, and no BigInt work.
+  if (from === to && rate.num === rate.den) return native;
   const shift = currencyExponent(to) - currencyExponent(from);
   const scale = 10n ** BigInt(Math.abs(shift));
   const numerator = BigInt(native) * rate.num * (shift > 0 ? scale : 1n);

@@ -29,9 +29,19 @@ export function ratio(num: bigint, den: bigint = 1n): Ratio {
   return divisor > 1n ? { num: num / divisor, den: den / divisor } : { num, den };
 }
 
+/**
+ * Sums are not reduced while denominators stay small: reducing takes a BigInt GCD loop per
+ * addition, and equality (cross-multiplication) and rounding do not need reduced forms.
+ */
+const REDUCE_ABOVE = 1n << 62n;
+
+function sum(num: bigint, den: bigint): Ratio {
+  return den > REDUCE_ABOVE ? ratio(num, den) : { num, den };
+}
+
 export function add(a: Ratio, b: Ratio): Ratio {
-  if (a.den === b.den) return ratio(a.num + b.num, a.den);
-  return ratio(a.num * b.den + b.num * a.den, a.den * b.den);
+  if (a.den === b.den) return sum(a.num + b.num, a.den);
+  return sum(a.num * b.den + b.num * a.den, a.den * b.den);
 }
 
 export function subtract(a: Ratio, b: Ratio): Ratio {
@@ -39,7 +49,7 @@ export function subtract(a: Ratio, b: Ratio): Ratio {
 }
 
 export function multiply(a: Ratio, b: Ratio): Ratio {
-  return ratio(a.num * b.num, a.den * b.den);
+  return sum(a.num * b.num, a.den * b.den);
 }
 
 export function divide(a: Ratio, b: Ratio): Ratio {
@@ -69,6 +79,8 @@ export function ratioToNumber(a: Ratio): number {
   return Number(a.num) / Number(a.den);
 }
 
+/** In lowest terms, as sums are kept unreduced. */
 export function formatRatio(a: Ratio): string {
-  return a.den === 1n ? String(a.num) : `${a.num}/${a.den}`;
+  const reduced = ratio(a.num, a.den);
+  return reduced.den === 1n ? String(reduced.num) : `${reduced.num}/${reduced.den}`;
 }

@@ -145,26 +145,39 @@ function contribution(dated: DatedLine, config: EngineConfig, scale: Ratio, pror
   };
 }
 
-/** Latest start wins; ties: highest event_order, latest issued_at, greatest line_id. */
-function compareCycles(a: Cycle, b: Cycle, zone: string): number {
-  if (a.start !== b.start) return a.start - b.start;
-  const maxOrder = (cycle: Cycle) => Math.max(...cycle.lines.map((d) => d.line.eventOrder ?? -Infinity));
-  const orderDifference = maxOrder(a) - maxOrder(b);
-  if (orderDifference !== 0 && !Number.isNaN(orderDifference)) return orderDifference;
-  const maxIssued = (cycle: Cycle): [number, number] => {
-    let best: [number, number] = [-Infinity, -Infinity];
-    for (const d of cycle.lines) {
-      if (!d.line.issuedAt) continue;
-      const key = momentSortKey(d.line.issuedAt, zone);
-      if (key[0] > best[0] || (key[0] === best[0] && key[1] > best[1])) best = key;
+/** What decides between two cycles with the same start: highest event_order, latest issued_at, greatest line_id. */
+interface CycleRank {
+  readonly order: number;
+  readonly issuedDay: number;
+  readonly issuedInstant: number;
+  readonly lineId: string;
+}
+
+function cycleRank(cycle: Cycle, zone: string): CycleRank {
+  let order = -Infinity;
+  let issuedDay = -Infinity;
+  let issuedInstant = -Infinity;
+  let lineId = '';
+  for (const { line } of cycle.lines) {
+    if (line.eventOrder !== null && line.eventOrder > order) order = line.eventOrder;
+    if (line.issuedAt) {
+      const [day, instant] = momentSortKey(line.issuedAt, zone);
+      if (day > issuedDay || (day === issuedDay && instant > issuedInstant)) [issuedDay, issuedInstant] = [day, instant];
     }
-    return best;
-  };
-  const [issuedA, issuedB] = [maxIssued(a), maxIssued(b)];
-  if (issuedA[0] !== issuedB[0]) return issuedA[0] - issuedB[0];
-  if (issuedA[1] !== issuedB[1]) return issuedA[1] > issuedB[1] ? 1 : -1;
-  const maxId = (cycle: Cycle) => cycle.lines.map((d) => d.line.lineId).sort(compareStrings).at(-1)!;
-  return compareStrings(maxId(a), maxId(b));
+    if (compareStrings(line.lineId, lineId) > 0) lineId = line.lineId;
+  }
+  return { order, issuedDay, issuedInstant, lineId };
+}
+
+/** Latest start wins; ties by rank (computed once per cycle). */
+function compareCycles(a: Cycle, b: Cycle, ranks: ReadonlyMap<Cycle, CycleRank>): number {
+  if (a.start !== b.start) return a.start - b.start;
+  const x = ranks.get(a)!;
+  const y = ranks.get(b)!;
+  if (x.order !== y.order) return x.order > y.order ? 1 : -1;
+  if (x.issuedDay !== y.issuedDay) return x.issuedDay > y.issuedDay ? 1 : -1;
+  if (x.issuedInstant !== y.issuedInstant) return x.issuedInstant > y.issuedInstant ? 1 : -1;
+  return compareStrings(x.lineId, y.lineId);
 }
 
 export function invoiceTimeline(
@@ -229,6 +242,7 @@ export function invoiceTimeline(
     else cyclesByPeriod.set(key, { start: d.start, end: d.end, lines: [d] });
   }
   const cycles = [...cyclesByPeriod.values()];
+  const ranks = new Map(cycles.map((cycle) => [cycle, cycleRank(cycle, zone)]));
   const cycleStarts = [...new Set(cycles.map((c) => c.start))].sort((a, b) => a - b);
 
   const prorationParts = prorations.map((d) => {
@@ -254,7 +268,7 @@ export function invoiceTimeline(
   for (const day of days) {
     let base: Cycle | null = null;
     for (const cycle of cycles) {
-      if (cycle.start <= day && day < cycle.end && (!base || compareCycles(cycle, base, zone) > 0)) base = cycle;
+      if (cycle.start <= day && day < cycle.end && (!base || compareCycles(cycle, base, ranks) > 0)) base = cycle;
     }
     const parts: Contribution[] = base ? [...cycleParts.get(base)!] : [];
     let earliestProration: CalendarDate | null = null;

@@ -7,7 +7,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { formatIsoDate } from '../../engine/calendar/calendar-date.js';
 import type { FxRate } from '../../engine/model.js';
-import type { Ratio } from '../../engine/money/ratio.js';
+import { ratio, type Ratio } from '../../engine/money/ratio.js';
 
 export const FX_RATES_HEADER = 'date,base,quote,rate';
 
@@ -16,7 +16,8 @@ export const FX_RATES_HEADER = 'date,base,quote,rate';
  * 423/400 → "1.0575". Throws for a fraction with no finite decimal form, which no rate read from
  * a file can be.
  */
-export function decimalText(rate: Ratio): string {
+export function decimalText(unreduced: Ratio): string {
+  const rate = ratio(unreduced.num, unreduced.den);
   let twos = 0;
   let fives = 0;
   let rest = rate.den;
