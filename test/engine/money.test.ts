@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { convertMinorUnits } from '../../src/engine/fx/convert-minor-units.js';
 import { currencyExponent, parseCurrency, type CurrencyCode } from '../../src/engine/money/currency.js';
 import { formatMinorUnits, parseDecimalRatio, parseMinorUnits } from '../../src/engine/money/decimal.js';
-import { ratio, roundRatio } from '../../src/engine/money/ratio.js';
+import { add, compareRatios, equals, formatRatio, multiply, ratio, roundRatio } from '../../src/engine/money/ratio.js';
 import { divideRounded } from '../../src/engine/money/rounding.js';
 
 const code = (text: string) => parseCurrency(text)!;
@@ -81,5 +81,23 @@ describe('money', () => {
     expect(convertMinorUnits(10000, ratio(3071n, 10000n), USD, KWD)).toBe(30710);
     // $100.00 / 1.07 = €93.4579… → 93.46
     expect(convertMinorUnits(10000, ratio(100n, 107n), USD, code('EUR'))).toBe(9346);
+  });
+
+  test('sums kept unreduced still compare, round and print as their lowest terms', () => {
+    const arbitraryRatio = fc.tuple(fc.bigInt({ min: -(10n ** 12n), max: 10n ** 12n }), fc.bigInt({ min: 1n, max: 10n ** 6n }));
+    fc.assert(
+      fc.property(arbitraryRatio, arbitraryRatio, ([an, ad], [bn, bd]) => {
+        const a = ratio(an, ad);
+        const b = ratio(bn, bd);
+        const total = add(a, b);
+        const reduced = ratio(an * bd + bn * ad, ad * bd);
+        expect(equals(total, reduced)).toBe(true);
+        expect(compareRatios(total, reduced)).toBe(0);
+        expect(roundRatio(total)).toBe(roundRatio(reduced));
+        expect(formatRatio(total)).toBe(reduced.den === 1n ? String(reduced.num) : `${reduced.num}/${reduced.den}`);
+        expect(formatRatio(multiply(a, b))).toBe(formatRatio(ratio(an * bn, ad * bd)));
+      }),
+    );
+    expect(formatRatio(add(ratio(1n, 2n), ratio(1n, 2n)))).toBe('1');
   });
 });
