@@ -1,11 +1,13 @@
 /**
- * Whole-business `mrr` and `metrics` from the store without loading a snapshot: the backend
- * computes the figures of each period (docs/performance.md). Null when the command reads a
- * dataset folder, asks for a segment, or the store cannot answer this way.
+ * Whole-business `mrr` and `metrics`, and one customer's movements, from the store without
+ * loading a snapshot: the backend computes the figures of each period, or reads the customer's
+ * rows alone (docs/performance.md). Null when the command reads a dataset folder, asks for a
+ * segment, asks for another configuration than the store's, or the store cannot answer this way.
  */
 import { rangeFrom } from '../app/report-views.js';
 import { openStore } from '../app/store/open-store.js';
-import { storeFigures } from '../app/store/store-figures.js';
+import { storedConfigAsAsked, storeFigures } from '../app/store/store-figures.js';
+import type { Movement } from '../engine/movement.js';
 import type { CalendarDate } from '../engine/calendar/calendar-date.js';
 import type { EngineConfig } from '../engine/config.js';
 import { lookbackMonths, metricsFromFigures, type MetricsEntry } from '../engine/report/metrics-report.js';
@@ -46,4 +48,16 @@ export function storeMrr(flags: SourceFlags & ViewFlags, request: Request): Prom
     const periods = reportPeriods(firstMovement, rangeFrom(config, firstMovement, request.interval, request.from, request.to));
     return { config, entries: periods.length === 0 ? [] : (await figures(periods, [])).periods.map(mrrEntryOfFigures) };
   });
+}
+
+/** One customer's movements in the engine's order (drill-down reads one customer's rows). */
+export async function storeCustomerMovements(flags: SourceFlags & ViewFlags, customerId: string): Promise<{ config: EngineConfig; movements: Movement[] } | null> {
+  if (flags.data !== undefined || flags.segment.length > 0 || flags.groupBy !== undefined) return null;
+  const store = await openStore(storeLocation(flags), { create: false });
+  try {
+    const config = await storedConfigAsAsked(store, await explicitConfig(flags), today);
+    return config === null ? null : { config, movements: await store.customerMovements(customerId) };
+  } finally {
+    await store.close();
+  }
 }

@@ -317,7 +317,11 @@ describe('the store through the CLI', () => {
       ['metrics', '--format', 'json'],
       ['metrics', '--format', 'csv', '--group-by', 'plan'],
       ['customers', '--format', 'json'],
-      ['customer', 'cus_000007', '--format', 'json'],
+      ['customer', 'cus_000019', '--format', 'json'],
+      // One customer's movements: read from its rows alone.
+      ['movements', '--customer', 'cus_000019', '--format', 'json'],
+      ['movements', '--customer', 'cus_000019', '--format', 'csv', '--from', '2024-01-01', '--type', 'expansion,contraction,churn,reactivation'],
+      ['movements', '--customer', 'nobody', '--format', 'json'],
       ['cohorts', '--format', 'json'],
       ['forecast', '--format', 'json', '--months', '3'],
     ];
@@ -333,6 +337,11 @@ describe('the store through the CLI', () => {
     const inMemory = await runrate([...other, '--db', db]);
     expect(inMemory.stderr).toContain('computed in memory');
     expect(inMemory.stdout).toBe((await runrate([...other, '--data', data])).stdout);
+    const oneCustomer = ['movements', '--customer', 'cus_000019', '--format', 'json', '--churn-recognition', 'period-end'];
+    const oneInMemory = await runrate([...oneCustomer, '--db', db]);
+    expect(oneInMemory.stderr).toContain('computed in memory');
+    expect(oneInMemory.stdout).toBe((await runrate([...oneCustomer, '--data', data])).stdout);
+    expect(JSON.parse(oneInMemory.stdout).movements.length).toBeGreaterThan(0);
   });
 
   test('import reports rejected rows, exits 3, and keeps them for `runrate rejects`', async () => {

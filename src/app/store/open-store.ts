@@ -3,7 +3,6 @@
  * the DuckDB file of --db (default ./runrate.duckdb).
  */
 import { existsSync } from 'node:fs';
-import { openDuckDbStore } from '../../store/duckdb/duckdb-store.js';
 import type { RunrateStore } from '../../store/store-port.js';
 import { UsageError } from '../errors.js';
 
@@ -27,5 +26,8 @@ export async function openStore(location: StoreLocation, options: { create: bool
   if (!options.create && !existsSync(path)) {
     throw new UsageError(`no store at ${path}: run \`runrate import DIR\` first, or read a dataset folder with --data DIR`);
   }
+  // Loaded on use: the DuckDB binding takes a tenth of a second to load, which commands that
+  // read a dataset folder should not pay.
+  const { openDuckDbStore } = await import('../../store/duckdb/duckdb-store.js');
   return openDuckDbStore(path);
 }

@@ -23,14 +23,24 @@ export interface StoreFigures {
   figures(periods: readonly Period[], lookbackMonths: readonly Period[]): Promise<{ periods: PeriodFigures[]; lookbackMonths: PeriodFigures[] }>;
 }
 
-export async function storeFigures(store: RunrateStore, explicit: readonly ConfigInput[], today: ResolveContext['today']): Promise<StoreFigures | null> {
-  const periodFigures = store.periodFigures?.bind(store);
-  if (!periodFigures) return null;
+/**
+ * The configuration the store's derived rows were computed with, when the command asks for that
+ * very configuration (its explicit flags and files change nothing); else null, and the command
+ * computes in memory with its own.
+ */
+export async function storedConfigAsAsked(store: RunrateStore, explicit: readonly ConfigInput[], today: ResolveContext['today']): Promise<EngineConfig | null> {
   const json = await store.configJson();
   if (json === null) return null;
   const stored = resolveConfig([configFromFile(JSON.parse(json), 'the store configuration')], { datasetCurrencies: [], today });
   const config = resolveConfig([storedLayer({ config: stored, asOfPinned: true }), ...explicit], { datasetCurrencies: [], today });
-  if (JSON.stringify(configToJson(config)) !== JSON.stringify(configToJson(stored))) return null;
+  return JSON.stringify(configToJson(config)) === JSON.stringify(configToJson(stored)) ? config : null;
+}
+
+export async function storeFigures(store: RunrateStore, explicit: readonly ConfigInput[], today: ResolveContext['today']): Promise<StoreFigures | null> {
+  const periodFigures = store.periodFigures?.bind(store);
+  if (!periodFigures) return null;
+  const config = await storedConfigAsAsked(store, explicit, today);
+  if (config === null) return null;
 
   // Read now: inside the figures' transaction, another store call would wait for it to end.
   const storedRates = await store.fxRates();

@@ -2,7 +2,9 @@ import { Command, Option } from 'commander';
 import { UsageError } from '../../app/errors.js';
 import { MOVEMENT_FIELDS, movementRecord } from '../../app/records/movement-record.js';
 import { parseIsoDate, type CalendarDate } from '../../engine/calendar/calendar-date.js';
-import type { MovementType } from '../../engine/movement.js';
+import type { CurrencyCode } from '../../engine/money/currency.js';
+import type { Movement, MovementType } from '../../engine/movement.js';
+import { storeCustomerMovements } from '../store-fast-path.js';
 import { formatIsoDate } from '../../engine/calendar/calendar-date.js';
 import { formatMoney } from '../format/money-text.js';
 import { renderCsv } from '../format/render-csv.js';
@@ -42,10 +44,20 @@ export function movementsCommand(run: RunState): Command {
     const types = flags.type?.split(',').map((type) => type.trim()) ?? null;
     for (const type of types ?? []) if (!TYPES.includes(type as MovementType)) throw new UsageError(`--type: "${type}" is not one of ${TYPES.join(', ')}`);
     const payingOn = dateFlag('--paying-on', flags.payingOn);
-    const source = await loadSource(flags, run);
-    const currency = source.config.currency;
-    const [view] = viewsFor(source, { segments: flags.segment, groupBy: null });
-    const movements = queryMovements(view!, { from, to, customer: flags.customer ?? null, types: types as MovementType[] | null, payingOn });
+    const query = { from, to, customer: flags.customer ?? null, types: types as MovementType[] | null, payingOn };
+    // One customer from the store: read its rows alone, not the whole business.
+    const stored = flags.customer !== undefined && payingOn === null ? await storeCustomerMovements(flags, flags.customer) : null;
+    let currency: CurrencyCode;
+    let movements: Movement[];
+    if (stored !== null) {
+      currency = stored.config.currency;
+      movements = queryMovements({ group: 'all', movements: stored.movements, includes: () => true }, query);
+    } else {
+      const source = await loadSource(flags, run);
+      currency = source.config.currency;
+      const [view] = viewsFor(source, { segments: flags.segment, groupBy: null });
+      movements = queryMovements(view!, query);
+    }
     const records = movements.map(movementRecord);
     let text: string;
     switch (flags.format) {
