@@ -9,6 +9,8 @@ export interface DemoOptions {
   customers: number;
   months: number;
   seed: number;
+  /** Also write the business as month-aligned periods, and those as a dataset (the benchmark's equal input). */
+  periods?: boolean;
 }
 
 export interface DemoContext {

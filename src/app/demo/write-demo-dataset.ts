@@ -5,7 +5,7 @@
  * any machine, in any time zone, on any day.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { customerStory, type DemoCustomer } from './customer-story.js';
 import { CsvFileWriter, type RowSink } from './csv-file-writer.js';
 import { demoContext, type DemoContext, type DemoOptions } from './demo-context.js';
@@ -13,6 +13,8 @@ import { DEMO_CURRENCIES, DEMO_PLANS, demoPlanId, demoPlanName } from './demo-pl
 import { DemoText } from './demo-text.js';
 import { FX_RATE_COLUMNS, writeFxRates } from './write-fx-rates.js';
 import { INVOICE_LINE_COLUMNS, writeInvoiceLines } from './write-invoice-lines.js';
+import { monthGrid, monthPeriods, type MonthGrid } from './month-periods.js';
+import { PERIOD_COLUMNS, PERIOD_LINE_COLUMNS, PERIOD_PLAN, writeMonthPeriods, writePeriodLines } from './write-month-periods.js';
 import { SUBSCRIPTION_EVENT_COLUMNS, writeSubscriptionEvents } from './write-subscription-events.js';
 
 export type { DemoOptions } from './demo-context.js';
@@ -24,6 +26,9 @@ export interface DemoSummary {
   invoiceLines: number;
   subscriptionEvents: number;
   fxRates: number;
+  /** With `periods`: rows of `periods/periods.csv` and lines of `periods-dataset/invoice_lines.csv`. */
+  periods?: number;
+  periodLines?: number;
   /** First day of the generated window (`YYYY-MM-DD`). */
   firstDate: string;
   asOf: string;
@@ -45,6 +50,17 @@ const FILES = {
   config: 'runrate.config.json',
 } as const;
 
+/**
+ * The month-aligned periods go in subfolders: dataset readers look at the files of a folder
+ * only, so the demo dataset reads the same with or without them.
+ */
+export const PERIOD_FILES = {
+  periods: 'periods/periods.csv',
+  plans: 'periods-dataset/plans.csv',
+  invoiceLines: 'periods-dataset/invoice_lines.csv',
+  config: 'periods-dataset/runrate.config.json',
+} as const;
+
 function writeCustomer(customer: DemoCustomer, out: RowSink, text: DemoText): void {
   out.row([customer.id, customer.name, customer.email, customer.company, customer.country, text.date(customer.createdAt), customer.industry, customer.teamSize]);
 }
@@ -57,7 +73,18 @@ function writePlans(out: RowSink): void {
   }
 }
 
-async function writeStreams(ctx: DemoContext, dir: string, text: DemoText): Promise<{ invoiceLines: number; subscriptionEvents: number; fxRates: number }> {
+interface PeriodWriters {
+  readonly grid: MonthGrid;
+  readonly periods: CsvFileWriter;
+  readonly lines: CsvFileWriter;
+}
+
+async function writeStreams(
+  ctx: DemoContext,
+  dir: string,
+  text: DemoText,
+  withPeriods: boolean,
+): Promise<{ invoiceLines: number; subscriptionEvents: number; fxRates: number; periods?: number; periodLines?: number }> {
   const writers: CsvFileWriter[] = [];
   const create = async (name: string, columns: readonly string[]): Promise<CsvFileWriter> => {
     const writer = await CsvFileWriter.create(join(dir, name), columns);
@@ -71,19 +98,33 @@ async function writeStreams(ctx: DemoContext, dir: string, text: DemoText): Prom
     const events = await create(FILES.subscriptionEvents, SUBSCRIPTION_EVENT_COLUMNS);
     const rates = await create(FILES.fxRates, FX_RATE_COLUMNS);
     writePlans(plans);
+    let periodWriters: PeriodWriters | null = null;
+    if (withPeriods) {
+      const periodPlans = await create(PERIOD_FILES.plans, PLAN_COLUMNS);
+      periodPlans.row([PERIOD_PLAN.planId, PERIOD_PLAN.name, PERIOD_PLAN.intervalUnit, String(PERIOD_PLAN.intervalCount), PERIOD_PLAN.product]);
+      periodWriters = { grid: monthGrid(ctx), periods: await create(PERIOD_FILES.periods, PERIOD_COLUMNS), lines: await create(PERIOD_FILES.invoiceLines, PERIOD_LINE_COLUMNS) };
+    }
+    const streams = [customers, lines, events, ...(periodWriters ? [periodWriters.periods, periodWriters.lines] : [])];
     let invoiceLines = 0;
     let subscriptionEvents = 0;
+    let periodLines = 0;
     for (let index = 0; index < ctx.customers; index++) {
       const story = customerStory(ctx, index);
       writeCustomer(story.customer, customers, text);
       if (story.billing === 'invoice_lines') invoiceLines += writeInvoiceLines(story, lines, text);
       else subscriptionEvents += writeSubscriptionEvents(story, events, text);
-      if (customers.full || lines.full || events.full) await Promise.all([customers.flush(), lines.flush(), events.flush()]);
+      if (periodWriters) {
+        const periods = monthPeriods(story, periodWriters.grid);
+        writeMonthPeriods(periods, periodWriters.periods, text);
+        periodLines += writePeriodLines(periods, periodWriters.grid, periodWriters.lines, text);
+      }
+      if (streams.some((stream) => stream.full)) await Promise.all(streams.map((stream) => stream.flush()));
     }
     const fxRates = writeFxRates(ctx, rates, text);
+    const periodCount = periodWriters?.periods.rows;
     const open = writers.splice(0);
     await Promise.all(open.map((writer) => writer.close()));
-    return { invoiceLines, subscriptionEvents, fxRates };
+    return { invoiceLines, subscriptionEvents, fxRates, ...(periodCount === undefined ? {} : { periods: periodCount, periodLines }) };
   } finally {
     // Only reached with writers left open when something failed: release them, keep the error.
     await Promise.allSettled(writers.map((writer) => writer.abandon()));
@@ -93,17 +134,24 @@ async function writeStreams(ctx: DemoContext, dir: string, text: DemoText): Prom
 export async function writeDemoDataset(outDir: string, options: DemoOptions): Promise<DemoSummary> {
   const ctx = demoContext(options);
   const dir = resolve(outDir);
+  const withPeriods = options.periods === true;
   await mkdir(dir, { recursive: true });
+  if (withPeriods) for (const file of Object.values(PERIOD_FILES)) await mkdir(dirname(join(dir, file)), { recursive: true });
   const text = new DemoText();
-  const counts = await writeStreams(ctx, dir, text);
+  const counts = await writeStreams(ctx, dir, text, withPeriods);
   const asOf = text.date(ctx.asOf);
   await writeFile(join(dir, FILES.config), `${JSON.stringify({ currency: 'USD', timezone: 'UTC', asOf }, null, 2)}\n`);
+  if (withPeriods) {
+    // The policies the peer's definitions match, written out rather than left to defaults.
+    const config = { currency: 'USD', timezone: 'UTC', asOf, renewalGraceDays: 7, reactivationWindowDays: null };
+    await writeFile(join(dir, PERIOD_FILES.config), `${JSON.stringify(config, null, 2)}\n`);
+  }
   return {
     dir,
     customers: ctx.customers,
     ...counts,
     firstDate: text.date(ctx.windowStart),
     asOf,
-    files: Object.values(FILES),
+    files: [...Object.values(FILES), ...(withPeriods ? Object.values(PERIOD_FILES) : [])],
   };
 }
