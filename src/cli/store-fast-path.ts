@@ -4,15 +4,13 @@
  * rows alone (docs/performance.md). Null when the command reads a dataset folder, asks for a
  * segment, asks for another configuration than the store's, or the store cannot answer this way.
  */
-import { rangeFrom } from '../app/report-views.js';
 import { openStore } from '../app/store/open-store.js';
-import { storedConfigAsAsked, storeFigures } from '../app/store/store-figures.js';
+import { reportRequest, storedConfigAsAsked, storeFigures } from '../app/store/store-figures.js';
 import type { Movement } from '../engine/movement.js';
 import type { CalendarDate } from '../engine/calendar/calendar-date.js';
 import type { EngineConfig } from '../engine/config.js';
-import { lookbackMonths, metricsFromFigures, type MetricsEntry } from '../engine/report/metrics-report.js';
+import { metricsFromFigures, type MetricsEntry } from '../engine/report/metrics-report.js';
 import type { MrrEntry } from '../engine/report/mrr-report.js';
-import { reportPeriods } from '../engine/report/mrr-report.js';
 import { mrrEntryOfFigures } from '../engine/report/period-figures.js';
 import type { Interval } from '../engine/report/period.js';
 import { explicitConfig, storeLocation, today, type SourceFlags, type ViewFlags } from './source-options.js';
@@ -36,17 +34,17 @@ async function withFigures<T>(flags: SourceFlags & ViewFlags, use: (store: NonNu
 
 export function storeMetrics(flags: SourceFlags & ViewFlags, request: Request): Promise<{ config: EngineConfig; entries: MetricsEntry[] } | null> {
   return withFigures(flags, async ({ config, firstMovement, figures }) => {
-    const periods = reportPeriods(firstMovement, rangeFrom(config, firstMovement, request.interval, request.from, request.to));
+    const { periods, lookbackMonths } = reportRequest(config, firstMovement, request.interval, request.from, request.to);
     if (periods.length === 0) return { config, entries: [] };
-    const result = await figures(periods, lookbackMonths(periods));
+    const result = await figures(periods, lookbackMonths);
     return { config, entries: metricsFromFigures(result.periods, result.lookbackMonths) };
   });
 }
 
 export function storeMrr(flags: SourceFlags & ViewFlags, request: Request): Promise<{ config: EngineConfig; entries: MrrEntry[] } | null> {
   return withFigures(flags, async ({ config, firstMovement, figures }) => {
-    const periods = reportPeriods(firstMovement, rangeFrom(config, firstMovement, request.interval, request.from, request.to));
-    return { config, entries: periods.length === 0 ? [] : (await figures(periods, [])).periods.map(mrrEntryOfFigures) };
+    const { periods, lookbackMonths } = reportRequest(config, firstMovement, request.interval, request.from, request.to);
+    return { config, entries: periods.length === 0 ? [] : (await figures(periods, lookbackMonths)).periods.map(mrrEntryOfFigures) };
   });
 }
 

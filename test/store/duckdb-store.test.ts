@@ -14,6 +14,8 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { writeDemoDataset } from '../../src/app/demo/write-demo-dataset.js';
 import { importIntoStore } from '../../src/app/store/import-into-store.js';
 import { loadStoreSource } from '../../src/app/store/load-store-source.js';
+import { keepMonthlyReportFigures, reportRequest, storeFigures } from '../../src/app/store/store-figures.js';
+import { writeFileSync, mkdirSync } from 'node:fs';
 import { isoDate } from '../../src/engine/calendar/calendar-date.js';
 import { openDuckDbStore } from '../../src/store/duckdb/duckdb-store.js';
 import { StoreBusyError } from '../../src/store/store-port.js';
@@ -26,6 +28,61 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const today = () => isoDate('2026-01-15');
 
 describe('the DuckDB store', () => {
+  test('keeps the monthly report figures, and forgets them when any row changes', async () => {
+    const data = path.join(root, 'kept-data');
+    await writeDemoDataset(data, { customers: 40, months: 18, seed: 9 });
+    const extra = path.join(root, 'kept-extra');
+    mkdirSync(extra, { recursive: true });
+    writeFileSync(
+      path.join(extra, 'invoice_lines.csv'),
+      'line_id,invoice_id,customer_id,subscription_id,service_start,service_end,amount,currency\nx1,xi1,cus_extra,sub_extra,2025-11-01,2025-12-01,123456.00,USD\n',
+    );
+    const keptRows = async (file: string) => {
+      const instance = await DuckDBInstance.create(file);
+      const connection = await instance.connect();
+      const count = Number((await connection.runAndReadAll(`SELECT count(*) FROM report_figures`)).getRows()[0]![0]);
+      connection.closeSync();
+      instance.closeSync();
+      return count;
+    };
+    const monthly = async (file: string) => {
+      const store = await openDuckDbStore(file);
+      try {
+        const figures = (await storeFigures(store, [], today))!;
+        const request = reportRequest(figures.config, figures.firstMovement, 'month', null, null);
+        return await figures.figures(request.periods, request.lookbackMonths);
+      } finally {
+        await store.close();
+      }
+    };
+    const options = { explicit: [{ asOf: '2025-12-31' }], today, startedAt: '2026-01-15T00:00:00Z' };
+
+    const file = path.join(root, 'kept.duckdb');
+    const store = await openDuckDbStore(file);
+    await importIntoStore(store, [data], options);
+    await keepMonthlyReportFigures(store, today);
+    await store.close();
+    expect(await keptRows(file)).toBe(1);
+    const before = await monthly(file);
+    expect(await monthly(file)).toEqual(before);
+
+    const again = await openDuckDbStore(file);
+    await importIntoStore(again, [extra], options);
+    await again.close();
+    expect(await keptRows(file)).toBe(0);
+    const after = await monthly(file);
+    expect(await keptRows(file)).toBe(1);
+    expect(after).not.toEqual(before);
+
+    // The same rows imported at once into a fresh store, computed without anything kept.
+    const fresh = path.join(root, 'kept-fresh.duckdb');
+    const freshStore = await openDuckDbStore(fresh);
+    await importIntoStore(freshStore, [data, extra], options);
+    await freshStore.close();
+    expect(await keptRows(fresh)).toBe(0);
+    expect(after).toEqual(await monthly(fresh));
+  });
+
   test('a store written by the first migration opens and upgrades itself, its rows intact', async () => {
     const file = path.join(root, 'old.duckdb');
     const old = await openDuckDbStore(file, { migrateUpTo: 1 });
@@ -51,7 +108,7 @@ describe('the DuckDB store', () => {
 
     const upgraded = await openDuckDbStore(file);
     try {
-      expect(await upgraded.schemaVersion()).toBe(3);
+      expect(await upgraded.schemaVersion()).toBe(4);
       expect((await upgraded.readAllSource()).invoiceLines.map((line) => [line.lineId, line.amount])).toEqual([['l1', 10000]]);
       expect(await upgraded.imports()).toEqual([]); // the table migration 2 added
       expect(await upgraded.rejects()).toEqual([]);
@@ -87,12 +144,13 @@ describe('the DuckDB store', () => {
       const connection = await instance.connect();
       await connection.run(`DROP TABLE customer_states`);
       await connection.run(`ALTER TABLE timeline_points DROP COLUMN valid_to`);
-      await connection.run(`DELETE FROM schema_migrations WHERE version = 3`);
+      await connection.run(`DROP TABLE report_figures`);
+      await connection.run(`DELETE FROM schema_migrations WHERE version >= 3`);
       connection.closeSync();
       instance.closeSync();
     }
     const upgraded = await openDuckDbStore(file);
-    expect(await upgraded.schemaVersion()).toBe(3);
+    expect(await upgraded.schemaVersion()).toBe(4);
     await upgraded.close();
     expect(await spans()).toEqual(written);
   });

@@ -248,9 +248,9 @@ describe('PostgreSQL store: migrations', () => {
     await store.close();
     // Opening again applies nothing.
     const again = await open(database.url);
-    expect(await again.schemaVersion()).toBe(3);
+    expect(await again.schemaVersion()).toBe(4);
     const versions = await query(database.url, (sql) => sql<Array<{ version: string }>>`SELECT version FROM schema_migrations ORDER BY version`);
-    expect(versions.map((row) => Number(row.version))).toEqual([1, 2, 3]);
+    expect(versions.map((row) => Number(row.version))).toEqual([1, 2, 3, 4]);
 
     const columns = await query(
       database.url,
@@ -289,7 +289,7 @@ describe('PostgreSQL store: migrations', () => {
     await old.close();
 
     const store = await open(database.url);
-    expect(await store.schemaVersion()).toBe(3);
+    expect(await store.schemaVersion()).toBe(4);
     expect(canonicalDataset(await store.readAllSource())).toBe(canonicalDataset(dataset));
     await store.transaction(async (tx) => tx.replaceDerived(null, derived));
     expect(canonicalSnapshot(await store.snapshot())).toBe(canonicalSnapshot(snapshotOf(dataset, derived, '{"version":1}')));
@@ -317,7 +317,7 @@ describe('PostgreSQL store: migrations', () => {
     const url = new URL(database.url);
     url.username = role;
     const reader = await open(url.toString());
-    expect(await reader.schemaVersion()).toBe(3);
+    expect(await reader.schemaVersion()).toBe(4);
     expect(canonicalDataset(await reader.readAllSource())).toBe(canonicalDataset(extremeDataset()));
     await expect(reader.transaction((tx) => tx.setMeta('config', 'x'))).rejects.toThrow(/permission denied/);
   });
@@ -333,9 +333,9 @@ describe('PostgreSQL store: migrations', () => {
   test('openers racing on a fresh database apply each migration exactly once', async () => {
     const database = await freshDatabase();
     const opened = await Promise.all(Array.from({ length: 5 }, () => open(database.url)));
-    for (const store of opened) expect(await store.schemaVersion()).toBe(3);
+    for (const store of opened) expect(await store.schemaVersion()).toBe(4);
     const versions = await query(database.url, (sql) => sql<Array<{ version: string }>>`SELECT version FROM schema_migrations ORDER BY version`);
-    expect(versions.map((row) => Number(row.version))).toEqual([1, 2, 3]);
+    expect(versions.map((row) => Number(row.version))).toEqual([1, 2, 3, 4]);
   });
 });
 

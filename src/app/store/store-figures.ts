@@ -9,10 +9,12 @@ import type { EngineConfig } from '../../engine/config.js';
 import { RateTable } from '../../engine/fx/rate-table.js';
 import { currencyExponent, type CurrencyCode } from '../../engine/money/currency.js';
 import { ratio } from '../../engine/money/ratio.js';
-import type { PeriodFigures } from '../../engine/report/metrics-report.js';
-import type { Period } from '../../engine/report/period.js';
+import { lookbackMonths, type PeriodFigures } from '../../engine/report/metrics-report.js';
+import { reportPeriods } from '../../engine/report/mrr-report.js';
+import type { Interval, Period } from '../../engine/report/period.js';
 import { loadReferenceRates } from '../../ingest/reference-rates.js';
 import type { MinorUnitRate, RunrateStore } from '../../store/store-port.js';
+import { rangeFrom } from '../report-views.js';
 import { configFromFile, configToJson, resolveConfig, type ConfigInput, type ResolveContext } from '../resolve-config.js';
 import { storedLayer } from './import-into-store.js';
 
@@ -60,4 +62,31 @@ export async function storeFigures(store: RunrateStore, explicit: readonly Confi
     firstMovement: await store.firstMovementDate(),
     figures: (periods, months) => periodFigures(periods, months, config.currency, rates),
   };
+}
+
+/**
+ * The periods of a whole-business report and LTV's look-back months. `mrr` asks for the same as
+ * `metrics`, so that one kept answer serves both.
+ */
+export function reportRequest(
+  config: EngineConfig,
+  firstMovement: CalendarDate | null,
+  interval: Interval,
+  from: CalendarDate | null,
+  to: CalendarDate | null,
+): { periods: Period[]; lookbackMonths: Period[] } {
+  const periods = reportPeriods(firstMovement, rangeFrom(config, firstMovement, interval, from, to));
+  return { periods, lookbackMonths: periods.length === 0 ? [] : lookbackMonths(periods) };
+}
+
+/**
+ * After an import or a recompute: computes the default monthly report's figures once, so that
+ * the store keeps them (DuckDB) and the first `metrics` or `mrr` after the import is as fast as
+ * the next. A store without the fast path, or with nothing computed, does nothing.
+ */
+export async function keepMonthlyReportFigures(store: RunrateStore, today: ResolveContext['today']): Promise<void> {
+  const figures = await storeFigures(store, [], today);
+  if (figures === null) return;
+  const request = reportRequest(figures.config, figures.firstMovement, 'month', null, null);
+  if (request.periods.length > 0) await figures.figures(request.periods, request.lookbackMonths);
 }

@@ -33,6 +33,8 @@ export function importCommand(run: RunState): Command {
         onPhase: (phase) => progress.phase(phase),
         onReadProgress: (read) => progress.read(read),
       });
+      const { keepMonthlyReportFigures } = await import('../../app/store/store-figures.js');
+      await keepMonthlyReportFigures(store, today);
       progress.stop();
       for (const warning of outcome.batch.warnings) process.stderr.write(`warning: ${warning}\n`);
       for (const row of outcome.rejects) process.stderr.write(`${row.file}:${row.line}: ${row.column}: ${row.message}\n`);
@@ -68,6 +70,8 @@ export function recomputeCommand(run: RunState): Command {
     const store = await openStore(storeLocation(flags), { create: false });
     try {
       const outcome = await recomputeStore(store, await explicitConfig(flags), today);
+      const { keepMonthlyReportFigures } = await import('../../app/store/store-figures.js');
+      await keepMonthlyReportFigures(store, today);
       for (const row of outcome.rejects) process.stderr.write(`${row.file}:${row.line}: ${row.column}: ${row.message}\n`);
       process.stderr.write(`recomputed ${count(outcome.customers)} customers in ${store.location}\n`);
       run.rejectedRows += outcome.rejects.length;

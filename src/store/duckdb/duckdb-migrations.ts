@@ -73,4 +73,11 @@ export const DUCKDB_MIGRATIONS: ReadonlyArray<{ readonly version: number; readon
        FROM (SELECT customer_id, date, max(customer_mrr) AS mrr FROM movements GROUP BY customer_id, date)`,
     ],
   },
+  {
+    // Whole-business report figures kept once computed (docs/store.md): a report asked again
+    // reads them instead of joining every movement. Any change to the source or derived rows
+    // empties it, in the same transaction.
+    version: 4,
+    statements: [`CREATE TABLE report_figures (request_key VARCHAR NOT NULL PRIMARY KEY, figures_json VARCHAR NOT NULL)`],
+  },
 ];

@@ -147,17 +147,18 @@ export async function duckdbPeriodFigures(
   for (const [idx, then] of await rows(connection, `SELECT idx, sum(mrr) FROM year_ago_base GROUP BY idx`)) figures[int(idx)]!.yearAgoMrr = int(then);
   for (const [idx, now] of await rows(
     connection,
-    `SELECT t.idx, sum(CASE
-         WHEN s.currency = $1 OR r.num IS NULL THEN t.mrr
-         ELSE ((2 * t.native_mrr::HUGEINT * r.num + r.den) // (2 * r.den))
+    // Driven from the base, joined on the customer with the span as a filter: three times
+    // faster at M than a range join of every timeline point against every period first.
+    `SELECT b.idx, sum(CASE
+         WHEN s.currency = $1 OR r.num IS NULL THEN tp.mrr
+         ELSE ((2 * tp.native_mrr::HUGEINT * r.num + r.den) // (2 * r.den))
        END)
-     FROM (SELECT p.idx, tp.customer_id, tp.subscription_id, tp.mrr, tp.native_mrr
-           FROM timeline_points tp JOIN report_periods p ON tp.date <= p.last AND p.last < tp.valid_to
-           WHERE NOT tp.scheduled AND tp.mrr > 0 AND p.idx IN (SELECT idx FROM year_ago_base)) t
-     JOIN year_ago_base b ON b.idx = t.idx AND b.customer_id = t.customer_id
-     JOIN subscriptions s ON s.subscription_id = t.subscription_id
-     LEFT JOIN rates_then r ON r.idx = t.idx AND r.currency = s.currency
-     GROUP BY t.idx`,
+     FROM year_ago_base b
+     JOIN timeline_points tp ON tp.customer_id = b.customer_id AND tp.date <= b.last AND b.last < tp.valid_to
+     JOIN subscriptions s ON s.subscription_id = tp.subscription_id
+     LEFT JOIN rates_then r ON r.idx = b.idx AND r.currency = s.currency
+     WHERE NOT tp.scheduled AND tp.mrr > 0
+     GROUP BY b.idx`,
     [reportingCurrency],
   )) {
     figures[int(idx)]!.yearAgoCustomersMrrNow = int(now);

@@ -114,6 +114,8 @@ class DuckDbStore implements RunrateStore, StoreTransaction {
   readonly backend = 'duckdb';
   /** One connection, one transaction at a time: later callers wait their turn. */
   private queue: Promise<unknown> = Promise.resolve();
+  /** Whether the schema has the table of kept figures (tests open stores short of the last migration). */
+  private keepsReportFigures = false;
 
   constructor(
     readonly location: string,
@@ -178,6 +180,7 @@ class DuckDbStore implements RunrateStore, StoreTransaction {
         throw error;
       }
     }
+    this.keepsReportFigures = (await this.schemaVersion()) >= 4;
   }
 
   async schemaVersion(): Promise<number> {
@@ -254,6 +257,7 @@ class DuckDbStore implements RunrateStore, StoreTransaction {
   }
 
   async mergeSourceRows(batch: Dataset): Promise<MergeResult> {
+    await this.forgetReportFigures();
     const total = { read: 0, new: 0, replaced: 0, unchanged: 0 };
     const customers = new Set<string>();
     let changedPlans: string[] = [];
@@ -362,7 +366,13 @@ class DuckDbStore implements RunrateStore, StoreTransaction {
     await this.appendDerived(rows);
   }
 
+  /** Kept figures are only true of the rows they were computed from. */
+  private async forgetReportFigures(): Promise<void> {
+    if (this.keepsReportFigures) await this.connection.run(`DELETE FROM report_figures`);
+  }
+
   async deleteDerived(customerIds: readonly string[] | null): Promise<void> {
+    await this.forgetReportFigures();
     if (customerIds !== null) await this.selectCustomers(customerIds);
     for (const table of DERIVED_TABLES) {
       await this.connection.run(
@@ -372,6 +382,7 @@ class DuckDbStore implements RunrateStore, StoreTransaction {
   }
 
   async appendDerived(rows: DerivedRows): Promise<void> {
+    await this.forgetReportFigures();
     for (const [table, records] of derivedRecords(rows)) await this.appendRows(table.name, table, records);
   }
 
@@ -471,8 +482,19 @@ class DuckDbStore implements RunrateStore, StoreTransaction {
     rates: () => Promise<MinorUnitRate>,
   ): Promise<{ periods: PeriodFigures[]; lookbackMonths: PeriodFigures[] }> {
     return this.transaction(async () => {
-      // One run for both lists: the spans are built once.
-      const all = await duckdbPeriodFigures(this.connection, [...periods, ...lookbackMonths], periods.length, reportingCurrency, rates);
+      // The figures are a function of the request and the stored rows; the rows' changes empty
+      // the table, so a kept answer is always current.
+      const requestKey = JSON.stringify({ reportingCurrency, periods, lookbackMonths });
+      const kept = this.keepsReportFigures ? await this.connection.runAndReadAll(`SELECT figures_json FROM report_figures WHERE request_key = $1`, [requestKey]) : null;
+      const keptJson = kept?.getRows()[0]?.[0];
+      let all: PeriodFigures[];
+      if (typeof keptJson === 'string') {
+        all = JSON.parse(keptJson) as PeriodFigures[];
+      } else {
+        // One run for both lists: the spans are built once.
+        all = await duckdbPeriodFigures(this.connection, [...periods, ...lookbackMonths], periods.length, reportingCurrency, rates);
+        if (this.keepsReportFigures) await this.connection.run(`INSERT OR REPLACE INTO report_figures VALUES ($1, $2)`, [requestKey, JSON.stringify(all)]);
+      }
       return { periods: all.slice(0, periods.length), lookbackMonths: all.slice(periods.length) };
     });
   }

@@ -88,4 +88,11 @@ export const POSTGRES_MIGRATIONS: ReadonlyArray<{ readonly version: number; read
       `CREATE INDEX customer_states_customer_id ON customer_states (customer_id)`,
     ],
   },
+  {
+    // Kept whole-business report figures (see the DuckDB migration 4), for schema parity. The
+    // PostgreSQL store has no SQL fast path yet, so nothing reads or writes them; a fast path
+    // added later must empty the table on every change, as the DuckDB store does.
+    version: 4,
+    statements: [`CREATE TABLE report_figures (request_key TEXT NOT NULL PRIMARY KEY, figures_json TEXT NOT NULL)`],
+  },
 ];
