@@ -49,6 +49,7 @@ import {
   type StoreTransaction,
 } from '../store-port.js';
 import { DUCKDB_MIGRATIONS } from './duckdb-migrations.js';
+import { mergeSourceTables } from '../merge-source-rows.js';
 
 const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
@@ -258,37 +259,12 @@ class DuckDbStore implements RunrateStore, StoreTransaction {
 
   async mergeSourceRows(batch: Dataset): Promise<MergeResult> {
     await this.forgetReportFigures();
-    const total = { read: 0, new: 0, replaced: 0, unchanged: 0 };
-    const customers = new Set<string>();
-    let changedPlans: string[] = [];
-    let ratesChanged = false;
-    const tables: Array<[TableDef<unknown>, readonly unknown[]]> = [
-      [CUSTOMERS as TableDef<unknown>, batch.customers],
-      [PLANS as TableDef<unknown>, batch.plans],
-      [INVOICE_LINES as TableDef<unknown>, batch.invoiceLines],
-      [SUBSCRIPTION_EVENTS as TableDef<unknown>, batch.subscriptionEvents],
-      [FX_RATES as TableDef<unknown>, batch.fxRates],
-    ];
-    for (const [table, records] of tables) {
-      if (records.length === 0) continue;
-      const { counts, changed } = await this.mergeTable(table, records);
-      for (const key of Object.keys(total) as Array<keyof typeof total>) total[key] += counts[key];
-      if (table === INVOICE_LINES || table === SUBSCRIPTION_EVENTS) {
-        // Both the new owner of a changed row and its old owner (a line moved between customers).
-        const keyMatch = SOURCE_KEYS[table.name]!.map((key) => `m.${quote(key)} = s.${quote(key)}`).join(' AND ');
-        for (const [id] of await this.rows(
-          `SELECT customer_id FROM ${changed} UNION SELECT m.customer_id FROM ${quote(table.name)} m WHERE EXISTS (SELECT 1 FROM ${changed} s WHERE ${keyMatch})`,
-        )) {
-          customers.add(id as string);
-        }
-      } else if (table === PLANS) {
-        changedPlans = (await this.rows(`SELECT plan_id FROM ${changed}`)).map(([id]) => id as string);
-      } else if (table === FX_RATES) {
-        ratesChanged = counts.new + counts.replaced > 0;
-      }
-      await this.applyChanges(table, changed);
-    }
-    return { counts: total, customersWithChangedRows: [...customers], changedPlans, ratesChanged };
+    return mergeSourceTables(batch, {
+      mergeTable: (table, records) => this.mergeTable(table, records),
+      readIds: async (sql) => (await this.rows(sql)).map(([id]) => id as string),
+      applyChanges: (table, changed) => this.applyChanges(table, changed),
+      quote,
+    });
   }
 
   private async customerQuery(sql: string): Promise<string[]> {

@@ -48,6 +48,7 @@ import {
 import { noDelaySocket } from './no-delay-socket.js';
 import { columnList, copyLine, quote, safeInteger, selectList, toCell } from './postgres-cells.js';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
+import { mergeSourceTables } from '../merge-source-rows.js';
 
 /** Advisory lock keys, scoped to the database by PostgreSQL: one for writers, one for migrations. */
 const WRITE_LOCK_KEY = 0x52756e7261746501n;
@@ -201,37 +202,12 @@ class PostgresTransaction implements StoreTransaction {
   }
 
   async mergeSourceRows(batch: Dataset): Promise<MergeResult> {
-    const total = { read: 0, new: 0, replaced: 0, unchanged: 0 };
-    const customers = new Set<string>();
-    let changedPlans: string[] = [];
-    let ratesChanged = false;
-    const tables: Array<[TableDef<unknown>, readonly unknown[]]> = [
-      [CUSTOMERS as TableDef<unknown>, batch.customers],
-      [PLANS as TableDef<unknown>, batch.plans],
-      [INVOICE_LINES as TableDef<unknown>, batch.invoiceLines],
-      [SUBSCRIPTION_EVENTS as TableDef<unknown>, batch.subscriptionEvents],
-      [FX_RATES as TableDef<unknown>, batch.fxRates],
-    ];
-    for (const [table, records] of tables) {
-      if (records.length === 0) continue;
-      const { counts, changed } = await this.mergeTable(table, records);
-      for (const key of Object.keys(total) as Array<keyof typeof total>) total[key] += counts[key];
-      if (table === INVOICE_LINES || table === SUBSCRIPTION_EVENTS) {
-        // Both the new owner of a changed row and its old owner (a line moved between customers).
-        const keyMatch = SOURCE_KEYS[table.name]!.map((key) => `m.${quote(key)} = s.${quote(key)}`).join(' AND ');
-        const ids = await readIds(
-          this.sql,
-          `SELECT customer_id FROM ${quote(changed)} UNION SELECT m.customer_id FROM ${quote(table.name)} m WHERE EXISTS (SELECT 1 FROM ${quote(changed)} s WHERE ${keyMatch})`,
-        );
-        for (const id of ids) customers.add(id);
-      } else if (table === PLANS) {
-        changedPlans = await readIds(this.sql, `SELECT plan_id FROM ${quote(changed)}`);
-      } else if (table === FX_RATES) {
-        ratesChanged = counts.new + counts.replaced > 0;
-      }
-      await this.applyChanges(table, changed);
-    }
-    return { counts: total, customersWithChangedRows: [...customers], changedPlans, ratesChanged };
+    return mergeSourceTables(batch, {
+      mergeTable: (table, records) => this.mergeTable(table, records),
+      readIds: (sql) => readIds(this.sql, sql),
+      applyChanges: (table, changed) => this.applyChanges(table, changed),
+      quote,
+    });
   }
 
   async customersOnPlans(planIds: readonly string[]): Promise<string[]> {
