@@ -81,14 +81,15 @@ export interface MovementQuery {
   readonly payingOn: CalendarDate | null;
 }
 
-export function queryMovements(view: View, query: MovementQuery): Movement[] {
+/** The movements (of a view, or one customer's read from the store) that the query selects. */
+export function queryMovements(movements: readonly Movement[], query: MovementQuery): Movement[] {
   let paying: Set<string> | null = null;
   if (query.payingOn !== null) {
     const mrr = new Map<string, number>();
-    for (const movement of view.movements) if (movement.date <= query.payingOn) mrr.set(movement.customerId, movement.customerMrr);
+    for (const movement of movements) if (movement.date <= query.payingOn) mrr.set(movement.customerId, movement.customerMrr);
     paying = new Set([...mrr].filter(([, value]) => value > 0).map(([customerId]) => customerId));
   }
-  return view.movements.filter(
+  return movements.filter(
     (m) =>
       (query.from === null || m.date >= query.from) &&
       (query.to === null || m.date <= query.to) &&

@@ -11,7 +11,7 @@ import type { CalendarDate } from '../engine/calendar/calendar-date.js';
 import type { EngineConfig } from '../engine/config.js';
 import { metricsFromFigures, type MetricsEntry } from '../engine/report/metrics-report.js';
 import type { MrrEntry } from '../engine/report/mrr-report.js';
-import { mrrEntryOfFigures } from '../engine/report/period-figures.js';
+import { mrrEntryOfFigures } from '../engine/report/mrr-report.js';
 import type { Interval } from '../engine/report/period.js';
 import { explicitConfig, storeLocation, today, type SourceFlags, type ViewFlags } from './source-options.js';
 

@@ -35,7 +35,7 @@ function checkView(view: View, interval: Interval, segmented: boolean) {
   const entries = metricsReport(view.movements, range, constantCurrency(result.timelines, view, result.rates, config.currency));
   expect(entries.length).toBeGreaterThan(0);
   const movements = (types: MovementType[], from: number, to: number, payingOn: number | null = null) =>
-    queryMovements(view, { from: from as never, to: to as never, customer: null, types, payingOn: payingOn as never });
+    queryMovements(view.movements, { from: from as never, to: to as never, customer: null, types, payingOn: payingOn as never });
   const customers = (on: number, options: { status?: 'paying'; payingOn?: number } = {}) =>
     queryCustomers(source, view, { on: on as never, status: options.status ?? null, cohort: null, payingOn: (options.payingOn ?? null) as never }, segmented);
   let checked = 0;

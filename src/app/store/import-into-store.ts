@@ -18,6 +18,7 @@ import { fallbackRatesFor } from '../load-dataset-source.js';
 import { configFromFile, configToJson, resolveConfig, type ConfigInput } from '../resolve-config.js';
 import { readImportSources, type ImportBatch, type ReadProgress } from '../import/read-import-sources.js';
 import { deriveRows } from './derive-rows.js';
+import { storedLayer } from './stored-config.js';
 
 export const CONFIG_KEY = 'config';
 export const AS_OF_PINNED_KEY = 'asOfPinned';
@@ -60,13 +61,6 @@ function differences(stored: EngineConfig, wanted: EngineConfig): string[] {
 
 function hasAsOf(layers: readonly ConfigInput[]): boolean {
   return layers.some((layer) => layer.asOf !== undefined);
-}
-
-/** The stored configuration as a layer; its asOf only when pinned, or when asked for. */
-export function storedLayer(stored: { config: EngineConfig; asOfPinned: boolean }, keepAsOf = stored.asOfPinned): ConfigInput {
-  const layer = configFromFile(configToJson(stored.config), 'the store configuration');
-  if (!keepAsOf) delete layer.asOf;
-  return layer;
 }
 
 /** Customers computed per chunk: bounded memory, whatever the size of the store. */

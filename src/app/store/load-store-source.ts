@@ -13,8 +13,8 @@ import { loadReferenceRates } from '../../ingest/reference-rates.js';
 import type { RunrateStore } from '../../store/store-port.js';
 import { UsageError } from '../errors.js';
 import { fallbackRatesFor, type ComputedSource } from '../load-dataset-source.js';
-import { configFromFile, configToJson, resolveConfig, type ConfigInput, type ResolveContext } from '../resolve-config.js';
-import { storedLayer } from './import-into-store.js';
+import type { ConfigInput, ResolveContext } from '../resolve-config.js';
+import { askedConfig } from './stored-config.js';
 
 export interface StoreSourceOptions {
   /** --config then flags. */
@@ -30,11 +30,10 @@ export interface StoreSource extends ComputedSource {
 export async function loadStoreSource(store: RunrateStore, options: StoreSourceOptions): Promise<StoreSource> {
   const snapshot = await store.snapshot();
   if (snapshot.configJson === null) throw new UsageError(`the store ${store.location} holds no data yet: run \`runrate import PATH\` first`);
-  const storedConfig = resolveConfig([configFromFile(JSON.parse(snapshot.configJson), 'the store configuration')], { datasetCurrencies: [], today: options.today });
   // Reports from the store are as of the store's asOf unless asked otherwise.
-  const config = resolveConfig([storedLayer({ config: storedConfig, asOfPinned: true }), ...options.explicit], { datasetCurrencies: [], today: options.today });
+  const { config, isStored } = askedConfig(snapshot.configJson, options.explicit, options.today);
 
-  if (JSON.stringify(configToJson(config)) !== JSON.stringify(configToJson(storedConfig))) {
+  if (!isStored) {
     const dataset = await store.readAllSource();
     const result = computeMovements(dataset, config, { fallbackRates: await fallbackRatesFor(dataset, config) });
     return { config, customers: knownCustomers(dataset), plans: dataset.plans, result, rejects: [], warnings: [], dataWarnings: [], computedInMemory: true };

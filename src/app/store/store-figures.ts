@@ -15,8 +15,8 @@ import type { Interval, Period } from '../../engine/report/period.js';
 import { loadReferenceRates } from '../../ingest/reference-rates.js';
 import type { MinorUnitRate, RunrateStore } from '../../store/store-port.js';
 import { rangeFrom } from '../report-views.js';
-import { configFromFile, configToJson, resolveConfig, type ConfigInput, type ResolveContext } from '../resolve-config.js';
-import { storedLayer } from './import-into-store.js';
+import type { ConfigInput, ResolveContext } from '../resolve-config.js';
+import { askedConfig } from './stored-config.js';
 
 export interface StoreFigures {
   readonly config: EngineConfig;
@@ -33,9 +33,8 @@ export interface StoreFigures {
 export async function storedConfigAsAsked(store: RunrateStore, explicit: readonly ConfigInput[], today: ResolveContext['today']): Promise<EngineConfig | null> {
   const json = await store.configJson();
   if (json === null) return null;
-  const stored = resolveConfig([configFromFile(JSON.parse(json), 'the store configuration')], { datasetCurrencies: [], today });
-  const config = resolveConfig([storedLayer({ config: stored, asOfPinned: true }), ...explicit], { datasetCurrencies: [], today });
-  return JSON.stringify(configToJson(config)) === JSON.stringify(configToJson(stored)) ? config : null;
+  const { config, isStored } = askedConfig(json, explicit, today);
+  return isStored ? config : null;
 }
 
 export async function storeFigures(store: RunrateStore, explicit: readonly ConfigInput[], today: ResolveContext['today']): Promise<StoreFigures | null> {

@@ -51,12 +51,12 @@ export function movementsCommand(run: RunState): Command {
     let movements: Movement[];
     if (stored !== null) {
       currency = stored.config.currency;
-      movements = queryMovements({ group: 'all', movements: stored.movements, includes: () => true }, query);
+      movements = queryMovements(stored.movements, query);
     } else {
       const source = await loadSource(flags, run);
       currency = source.config.currency;
       const [view] = viewsFor(source, { segments: flags.segment, groupBy: null });
-      movements = queryMovements(view!, query);
+      movements = queryMovements(view!.movements, query);
     }
     const records = movements.map(movementRecord);
     let text: string;

@@ -8,7 +8,7 @@ import { addDays, addMonths, startOfMonth, type CalendarDate } from '../calendar
 import { add, divide, ratio, roundRatio, ZERO, type Ratio } from '../money/ratio.js';
 import type { Movement } from '../movement.js';
 import { CustomerSeries } from './customer-series.js';
-import { reportPeriods, sumByPeriod, type MrrEntry, type ReportRange } from './mrr-report.js';
+import { mrrEntryOfFigures, reportPeriods, sumByPeriod, type MrrEntry, type ReportRange } from './mrr-report.js';
 import { dailyTotals } from './daily-series.js';
 import { periodsBetween, type Period } from './period.js';
 import type { PeriodFigures } from './period-figures.js';
@@ -148,18 +148,7 @@ export function metricsFromFigures(entries: readonly PeriodFigures[], months: re
     const lookbackEnd = monthIndex >= 0 ? monthIndex : months.length;
     const window = churnRates.slice(Math.max(0, lookbackEnd - 6), lookbackEnd).filter((rate): rate is Ratio => rate !== null);
     return {
-      period,
-      mrrStart: entry.mrrStart,
-      mrr: entry.mrr,
-      new: entry.new,
-      expansion: entry.expansion,
-      contraction: entry.contraction,
-      churn: entry.churn,
-      reactivation: entry.reactivation,
-      fx: entry.fx,
-      netNew: entry.new + entry.expansion + entry.contraction + entry.churn + entry.reactivation,
-      customers: entry.customers,
-      customersStart: entry.customersStart,
+      ...mrrEntryOfFigures(entry),
       arr: 12 * entry.mrr,
       arpa,
       asp: roundedQuotient(entry.new, entry.newCustomers),

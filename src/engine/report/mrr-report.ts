@@ -23,6 +23,27 @@ export interface MrrEntry {
   readonly customersStart: number;
 }
 
+/** A period's MRR at its edges and sums of movements by type: an mrr entry but for net new. */
+export type MrrFigures = Omit<MrrEntry, 'netNew'>;
+
+/** The mrr report's entry of a period, from its figures. */
+export function mrrEntryOfFigures(figures: MrrFigures): MrrEntry {
+  return {
+    period: figures.period,
+    mrrStart: figures.mrrStart,
+    mrr: figures.mrr,
+    new: figures.new,
+    expansion: figures.expansion,
+    contraction: figures.contraction,
+    churn: figures.churn,
+    reactivation: figures.reactivation,
+    fx: figures.fx,
+    netNew: figures.new + figures.expansion + figures.contraction + figures.churn + figures.reactivation,
+    customers: figures.customers,
+    customersStart: figures.customersStart,
+  };
+}
+
 export interface ReportRange {
   readonly interval: Interval;
   readonly weekStartsOn: WeekStart;
@@ -63,14 +84,13 @@ export function mrrReport(movements: readonly Movement[], range: ReportRange): M
   return periods.map((period, i) => {
     const s = sums[i]!;
     const dayBefore = addDays(period.first, -1);
-    return {
+    return mrrEntryOfFigures({
       period,
       mrrStart: totals.mrr.at(dayBefore),
       mrr: totals.mrr.at(period.last),
       ...s,
-      netNew: s.new + s.expansion + s.contraction + s.churn + s.reactivation,
       customers: totals.customers.at(period.last),
       customersStart: totals.customers.at(dayBefore),
-    };
+    });
   });
 }

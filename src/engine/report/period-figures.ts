@@ -1,18 +1,7 @@
-import type { Period } from './period.js';
+import type { MrrFigures } from './mrr-report.js';
 
 /** Everything the formulas of one period need: sums, counts and MRR values, all exact integers. */
-export interface PeriodFigures {
-  readonly period: Period;
-  readonly mrrStart: number;
-  readonly mrr: number;
-  readonly new: number;
-  readonly expansion: number;
-  readonly contraction: number;
-  readonly churn: number;
-  readonly reactivation: number;
-  readonly fx: number;
-  readonly customers: number;
-  readonly customersStart: number;
+export interface PeriodFigures extends MrrFigures {
   readonly newCustomers: number;
   readonly reactivatedCustomers: number;
   readonly churnedCustomers: number;
@@ -24,23 +13,4 @@ export interface PeriodFigures {
   readonly yearAgoMrr: number;
   /** …and their MRR on `last`, converted at the rates of that earlier day. */
   readonly yearAgoCustomersMrrNow: number;
-}
-
-
-/** The mrr report's entry of a period, from its figures. */
-export function mrrEntryOfFigures(figures: PeriodFigures) {
-  return {
-    period: figures.period,
-    mrrStart: figures.mrrStart,
-    mrr: figures.mrr,
-    new: figures.new,
-    expansion: figures.expansion,
-    contraction: figures.contraction,
-    churn: figures.churn,
-    reactivation: figures.reactivation,
-    fx: figures.fx,
-    netNew: figures.new + figures.expansion + figures.contraction + figures.churn + figures.reactivation,
-    customers: figures.customers,
-    customersStart: figures.customersStart,
-  };
 }
