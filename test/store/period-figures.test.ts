@@ -9,12 +9,12 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, test } from 'vitest';
 import { writeDemoDataset } from '../../src/app/demo/write-demo-dataset.js';
-import { configToJson, type ConfigInput } from '../../src/app/resolve-config.js';
+import { configFromFile, configToJson, type ConfigInput } from '../../src/app/resolve-config.js';
 import { rangeFrom } from '../../src/app/report-views.js';
 import { importBatch, importIntoStore } from '../../src/app/store/import-into-store.js';
 import { loadStoreSource } from '../../src/app/store/load-store-source.js';
 import { storeFigures } from '../../src/app/store/store-figures.js';
-import { formatIsoDate, isoDate } from '../../src/engine/calendar/calendar-date.js';
+import { isoDate } from '../../src/engine/calendar/calendar-date.js';
 import type { EngineConfig } from '../../src/engine/config.js';
 import { constantCurrency } from '../../src/engine/report/constant-currency.js';
 import { lookbackMonths, metricsFromFigures, metricsReport } from '../../src/engine/report/metrics-report.js';
@@ -45,20 +45,9 @@ async function compare(store: RunrateStore, explicit: ConfigInput[], intervals: 
   }
 }
 
+/** A configuration as the explicit layer that asks for exactly it. */
 function explicitOf(config: EngineConfig): ConfigInput {
-  const json = configToJson(config);
-  return {
-    currency: config.currency,
-    timezone: config.timezone,
-    weekStartsOn: config.weekStartsOn,
-    churnRecognition: config.churnRecognition,
-    renewalGraceDays: config.renewalGraceDays,
-    reactivationWindowDays: config.reactivationWindowDays,
-    discounts: config.discounts,
-    fxRateDate: config.fx.rateDate,
-    fxFixedDate: (json.fx as { fixedDate: string | null }).fixedDate,
-    asOf: formatIsoDate(config.asOf),
-  };
+  return configFromFile(configToJson(config), 'the test configuration');
 }
 
 describe('period figures from SQL equal the in-memory metrics', () => {

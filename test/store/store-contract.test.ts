@@ -15,12 +15,12 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, test } from 'vitest';
 import type { ImportBatch } from '../../src/app/import/read-import-sources.js';
-import { configToJson, type ConfigInput } from '../../src/app/resolve-config.js';
+import { configFromFile, configToJson, type ConfigInput } from '../../src/app/resolve-config.js';
 import { importBatch, importIntoStore, recomputeStore } from '../../src/app/store/import-into-store.js';
 import { loadStoreSource } from '../../src/app/store/load-store-source.js';
 import { writeDemoDataset } from '../../src/app/demo/write-demo-dataset.js';
 import { loadDatasetSource } from '../../src/app/load-dataset-source.js';
-import { formatIsoDate, isoDate } from '../../src/engine/calendar/calendar-date.js';
+import { isoDate } from '../../src/engine/calendar/calendar-date.js';
 import { computeMovements } from '../../src/engine/compute-movements.js';
 import type { EngineConfig } from '../../src/engine/config.js';
 import type { Dataset } from '../../src/engine/model.js';
@@ -75,20 +75,9 @@ function batchOf(dataset: Dataset): ImportBatch {
   return { dataset, rejects: [], warnings: [], rowsRead: Object.values(dataset).reduce((sum, list) => sum + list.length, 0), sources: [], configs: [] };
 }
 
+/** A configuration as the explicit layer that asks for exactly it. */
 function explicitOf(config: EngineConfig): ConfigInput {
-  const json = configToJson(config);
-  return {
-    currency: config.currency,
-    timezone: config.timezone,
-    weekStartsOn: config.weekStartsOn,
-    churnRecognition: config.churnRecognition,
-    renewalGraceDays: config.renewalGraceDays,
-    reactivationWindowDays: config.reactivationWindowDays,
-    discounts: config.discounts,
-    fxRateDate: config.fx.rateDate,
-    fxFixedDate: (json.fx as { fixedDate: string | null }).fixedDate,
-    asOf: formatIsoDate(config.asOf),
-  };
+  return configFromFile(configToJson(config), 'the test configuration');
 }
 
 const demoDir = path.join(root, 'demo');
