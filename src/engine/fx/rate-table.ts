@@ -2,6 +2,7 @@
  * Daily reference rates with carry-forward, inverse and cross rates (inputs.md, fx_rates).
  * 1 `from` = rate `to`. Every rate is an exact ratio.
  */
+import { lastIndexOnOrBefore } from '../calendar/last-index-on-or-before.js';
 import type { CalendarDate } from '../calendar/calendar-date.js';
 import { formatIsoDate } from '../calendar/calendar-date.js';
 import type { FxRate } from '../model.js';
@@ -26,20 +27,6 @@ interface Series {
 }
 
 type Leg = { readonly series: Series; readonly inverse: boolean };
-
-function latestIndexOnOrBefore(days: readonly CalendarDate[], day: CalendarDate): number {
-  let low = 0;
-  let high = days.length - 1;
-  let found = -1;
-  while (low <= high) {
-    const middle = (low + high) >> 1;
-    if (days[middle]! <= day) {
-      found = middle;
-      low = middle + 1;
-    } else high = middle - 1;
-  }
-  return found;
-}
 
 export class RateTable {
   private readonly series = new Map<string, Series>();
@@ -81,12 +68,12 @@ export class RateTable {
   private leg(from: CurrencyCode, to: CurrencyCode, day: CalendarDate): Ratio | null {
     const direct = this.series.get(`${from}/${to}`);
     if (direct) {
-      const index = latestIndexOnOrBefore(direct.days, day);
+      const index = lastIndexOnOrBefore(direct.days, day);
       if (index >= 0) return direct.rates[index]!;
     }
     const reverse = this.series.get(`${to}/${from}`);
     if (reverse) {
-      const index = latestIndexOnOrBefore(reverse.days, day);
+      const index = lastIndexOnOrBefore(reverse.days, day);
       if (index >= 0) return divide(ONE, reverse.rates[index]!);
     }
     return null;

@@ -3,6 +3,7 @@
  * "was this customer paying on day d, and how much?" by binary search.
  */
 import type { CalendarDate } from '../calendar/calendar-date.js';
+import { lastIndexOnOrBefore } from '../calendar/last-index-on-or-before.js';
 import type { Movement } from '../movement.js';
 
 export class CustomerSeries {
@@ -29,16 +30,7 @@ export class CustomerSeries {
   mrrOn(customerId: string, day: CalendarDate): number {
     const entry = this.series.get(customerId);
     if (!entry) return 0;
-    let low = 0;
-    let high = entry.days.length - 1;
-    let found = -1;
-    while (low <= high) {
-      const middle = (low + high) >> 1;
-      if (entry.days[middle]! <= day) {
-        found = middle;
-        low = middle + 1;
-      } else high = middle - 1;
-    }
+    const found = lastIndexOnOrBefore(entry.days, day);
     return found < 0 ? 0 : entry.mrr[found]!;
   }
 }

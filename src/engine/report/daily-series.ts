@@ -3,6 +3,7 @@
  * movements dated on or before it), answered by binary search over change days.
  */
 import type { CalendarDate } from '../calendar/calendar-date.js';
+import { lastIndexOnOrBefore } from '../calendar/last-index-on-or-before.js';
 import type { Movement } from '../movement.js';
 
 export class StepSeries {
@@ -26,16 +27,7 @@ export class StepSeries {
 
   /** The value in force on `day` (0 before the first change). */
   at(day: CalendarDate): number {
-    let low = 0;
-    let high = this.days.length - 1;
-    let found = -1;
-    while (low <= high) {
-      const middle = (low + high) >> 1;
-      if (this.days[middle]! <= day) {
-        found = middle;
-        low = middle + 1;
-      } else high = middle - 1;
-    }
+    const found = lastIndexOnOrBefore(this.days, day);
     return found < 0 ? 0 : this.values[found]!;
   }
 }
