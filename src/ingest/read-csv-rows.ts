@@ -49,7 +49,8 @@ interface StepResult {
   meta: { cursor: number };
 }
 
-export async function readCsvRows(path: string, sink: CsvRowSink, onBytes?: (bytesRead: number) => void): Promise<void> {
+/** `afterChunk` runs after each chunk of the file (about a megabyte) is parsed; reading waits for it. */
+export async function readCsvRows(path: string, sink: CsvRowSink, afterChunk?: (bytesRead: number) => void | Promise<void>): Promise<void> {
   let pending = '';
   let newline: Newline | null = null;
   let parser: Papa.Parser | null = null;
@@ -98,7 +99,7 @@ export async function readCsvRows(path: string, sink: CsvRowSink, onBytes?: (byt
     // A byte-order mark (as spreadsheet programs write) is not part of the first column's name.
     parse(first && chunk.charCodeAt(0) === 0xfeff ? chunk.slice(1) : pending + chunk, false);
     first = false;
-    onBytes?.(stream.bytesRead);
+    await afterChunk?.(stream.bytesRead);
   }
   parse(pending, true);
 }

@@ -37,7 +37,7 @@ export interface DatasetFileResult<K extends DatasetFileKind> {
   readonly rowsRead: number;
 }
 
-export interface ReadDatasetFileOptions {
+export interface ReadDatasetFileOptions<K extends DatasetFileKind = DatasetFileKind> {
   /** The name for `source.file`, rejected rows and warnings; default: the path as given. */
   readonly name?: string;
   /** Default: from the extension (`.csv`, `.ndjson`). */
@@ -51,6 +51,14 @@ export interface ReadDatasetFileOptions {
   readonly pool?: StringPool;
   /** Called as the file is read (about every megabyte): bytes of the file read, rows read. */
   readonly onProgress?: (progress: { readonly bytes: number; readonly rows: number }) => void;
+  /**
+   * CSV only: the accepted records are handed to `sink` in segments of at least `rows` records as
+   * the file is read (and the rest at its end) instead of being returned, so that a large file
+   * is never held whole. The next part of the file is read once the sink's promise settles.
+   * NDJSON files are always returned whole: whether their `prorated` column exists is only known
+   * after the last object.
+   */
+  readonly segments?: { readonly rows: number; readonly sink: (records: readonly DatasetRecordByKind[K][]) => Promise<void> };
 }
 
 type ColumnRole = 'known' | 'attribute' | 'ignored';
@@ -66,7 +74,7 @@ function cellOf(value: unknown): Cell {
 }
 
 class FileReader<T> {
-  readonly records: T[] = [];
+  records: T[] = [];
   readonly rejects: RejectedRow[] = [];
   readonly warnings: string[] = [];
   rowsRead = 0;
@@ -233,6 +241,14 @@ class FileReader<T> {
     return true;
   }
 
+  /** The records accepted since the last segment, completed; a CSV file's columns are known from its header. */
+  takeSegment(): T[] {
+    const segment = this.records;
+    this.records = [];
+    this.kind.finish?.(segment, this.columnsSeen);
+    return segment;
+  }
+
   finish(): void {
     // An NDJSON file has no header: a column exists when any of its objects has the key.
     if (this.header === null && this.objectsRead > 0) this.missingColumns(this.columnsSeen);
@@ -251,20 +267,24 @@ function isSystemError(error: unknown): error is NodeJS.ErrnoException {
 export async function readDatasetFile<K extends DatasetFileKind>(
   path: string,
   kind: K,
-  options: ReadDatasetFileOptions = {},
+  options: ReadDatasetFileOptions<K> = {},
 ): Promise<DatasetFileResult<K>> {
   const name = options.name ?? path;
   const format = options.format ?? datasetFileFormat(path);
   if (format === null) throw new DatasetError(`${path}: not a .csv or .ndjson file`);
   const kindRows = ROW_KINDS[kind] as RowKind<DatasetRecordByKind[K]>;
   const reader = new FileReader(kindRows, name, path, options.seen ?? new Map(), options.pool ?? new StringPool());
+  const segments = format === 'csv' ? options.segments : undefined;
   try {
     if (format === 'csv') {
       await readCsvRows(path, {
         header: (fields) => reader.csvHeader(fields),
         row: (fields, line) => reader.csvRow(fields, line),
         malformed: (fields, line, message) => reader.csvMalformed(fields, line, message),
-      }, options.onProgress && ((bytes) => options.onProgress!({ bytes, rows: reader.rowsRead })));
+      }, async (bytes) => {
+        options.onProgress?.({ bytes, rows: reader.rowsRead });
+        if (segments && reader.records.length >= segments.rows) await segments.sink(reader.takeSegment());
+      });
     } else {
       await readNdjsonRows(path, {
         row: (object, line) => reader.ndjsonRow(object, line),
@@ -274,6 +294,10 @@ export async function readDatasetFile<K extends DatasetFileKind>(
   } catch (error) {
     if (isSystemError(error)) throw new DatasetError(`${path}: cannot be read (${error.code ?? error.message})`, { cause: error });
     throw error;
+  }
+  if (segments) {
+    await segments.sink(reader.takeSegment());
+    return { kind, file: name, records: [], rejects: reader.rejects, warnings: reader.warnings, rowsRead: reader.rowsRead };
   }
   reader.finish();
   return { kind, file: name, records: reader.records, rejects: reader.rejects, warnings: reader.warnings, rowsRead: reader.rowsRead };

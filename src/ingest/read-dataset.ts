@@ -24,8 +24,10 @@ export interface ReadDatasetResult {
   warnings: string[];
   /** The parsed `runrate.config.json` of the folder, unvalidated; null when there is none. */
   config: unknown | null;
-  /** The files read, relative to the folder, in the order they were read. */
+  /** The files read (with the prefix, if any), in the order they were read. */
   files: string[];
+  /** Rows found in every file, accepted or rejected, handed over in segments or not. */
+  rowsRead: number;
 }
 
 function errorCode(error: unknown): string | undefined {
@@ -59,14 +61,29 @@ async function listFiles(dir: string): Promise<string[]> {
   }
 }
 
-export async function readDataset(dir: string, options: { onProgress?: (progress: { file: string; bytes: number; rows: number }) => void } = {}): Promise<ReadDatasetResult> {
+export interface ReadDatasetOptions {
+  readonly onProgress?: (progress: { file: string; bytes: number; rows: number }) => void;
+  /** Prefixes the file names of source references, rejects and warnings (default: bare names). */
+  readonly prefix?: string;
+  /**
+   * Hands the records of CSV files over in segments as they are read instead of returning them
+   * (see `ReadDatasetFileOptions.segments`); NDJSON files' records are still returned.
+   */
+  readonly segments?: {
+    readonly rows: number;
+    readonly sink: <K extends DatasetFileKind>(kind: K, records: readonly DatasetRecordByKind[K][]) => Promise<void>;
+  };
+}
+
+export async function readDataset(dir: string, options: ReadDatasetOptions = {}): Promise<ReadDatasetResult> {
+  const named = (name: string) => (options.prefix === undefined ? name : join(options.prefix, name));
   const names = await listFiles(dir);
   const warnings: string[] = [];
   const present = new Set<string>();
   for (const name of [...names].sort()) {
     if (datasetFileKind(name) !== null) present.add(name);
     else if (/\.(csv|ndjson|jsonl|json)$/i.test(name) && name !== CONFIG_FILE_NAME) {
-      warnings.push(`${name}: not a dataset file (expected ${DATASET_FILE_KINDS.join(', ')} as .csv or .ndjson); ignored`);
+      warnings.push(`${named(name)}: not a dataset file (expected ${DATASET_FILE_KINDS.join(', ')} as .csv or .ndjson); ignored`);
     }
   }
   const has = (kind: DatasetFileKind): boolean => DATASET_FILE_FORMATS.some((format) => present.has(`${kind}.${format}`));
@@ -78,6 +95,7 @@ export async function readDataset(dir: string, options: { onProgress?: (progress
   const pool = new StringPool();
   const rejects: RejectedRow[] = [];
   const files: string[] = [];
+  let rowsRead = 0;
 
   const readKind = async <K extends DatasetFileKind>(kind: K): Promise<DatasetRecordByKind[K][]> => {
     // One map per kind: ids must be unique across the CSV and the NDJSON file of a kind.
@@ -86,15 +104,17 @@ export async function readDataset(dir: string, options: { onProgress?: (progress
     for (const format of DATASET_FILE_FORMATS) {
       const name = `${kind}.${format}`;
       if (!present.has(name)) continue;
-      const onProgress = options.onProgress;
+      const { onProgress, segments } = options;
       const result = await readDatasetFile(join(dir, name), kind, {
-        name,
+        name: named(name),
         format,
         seen,
         pool,
         ...(onProgress ? { onProgress: (progress: { bytes: number; rows: number }) => onProgress({ file: name, ...progress }) } : {}),
+        ...(segments ? { segments: { rows: segments.rows, sink: (records: readonly DatasetRecordByKind[K][]) => segments.sink(kind, records) } } : {}),
       });
-      files.push(name);
+      files.push(named(name));
+      rowsRead += result.rowsRead;
       for (const reject of result.rejects) rejects.push(reject);
       for (const warning of result.warnings) warnings.push(warning);
       if (records.length === 0) records = result.records;
@@ -110,5 +130,5 @@ export async function readDataset(dir: string, options: { onProgress?: (progress
   const invoiceLines = await readKind('invoice_lines');
   const subscriptionEvents = await readKind('subscription_events');
   const fxRates = await readKind('fx_rates');
-  return { dataset: { customers, plans, invoiceLines, subscriptionEvents, fxRates }, rejects, warnings, config, files };
+  return { dataset: { customers, plans, invoiceLines, subscriptionEvents, fxRates }, rejects, warnings, config, files, rowsRead };
 }

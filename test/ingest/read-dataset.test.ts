@@ -320,6 +320,57 @@ describe('CSV syntax', () => {
   });
 });
 
+describe('segments: a large CSV file handed over in parts as it is read', () => {
+  /** Rows of about 100 bytes, so that 60,000 of them span several chunks of the reader. */
+  const bigLines = (count: number, prorated: boolean) =>
+    Array.from({ length: count }, (_, index) => `l${index},inv-${index},c${index % 997},s${index % 3001},subscription,2024-01-01,2024-02-01,${index % 500}.25,USD${prorated ? `,${index % 7 === 0 ? 'true' : ''}` : ''}`);
+
+  it('gives the same records, in order, as reading the file whole; rejects and counts too', async () => {
+    const rows = [...bigLines(60_000, true), 'bad,i,c,s,subscription,2024-01-01,2024-02-01,1.234,USD,', 'l7,i,c,s,subscription,2024-01-01,2024-02-01,1,USD,'];
+    const dir = await folder({ 'invoice_lines.csv': csv(`${LINE_HEADER},prorated`, ...rows), 'plans.csv': csv('plan_id,name,interval_unit,interval_count', 'p1,P,month,1') });
+    const whole = await readDataset(dir);
+    const parts: Array<{ kind: string; records: readonly unknown[] }> = [];
+    const streamed = await readDataset(dir, { segments: { rows: 5_000, sink: async (kind, records) => void parts.push({ kind, records }) } });
+    const lineParts = parts.filter((part) => part.kind === 'invoice_lines');
+    expect(lineParts.length).toBeGreaterThan(2);
+    expect(lineParts.slice(0, -1).every((part) => part.records.length >= 5_000)).toBe(true);
+    expect(lineParts.flatMap((part) => part.records)).toEqual(whole.dataset.invoiceLines);
+    expect(parts.filter((part) => part.kind === 'plans').flatMap((part) => part.records)).toEqual(whole.dataset.plans);
+    // An empty `prorated` in a file with the column is a plain "no" in every segment.
+    expect(whole.dataset.invoiceLines.filter((record) => record.prorated === null)).toEqual([]);
+    expect(streamed.dataset.invoiceLines).toEqual([]);
+    expect(streamed.rejects).toEqual(whole.rejects);
+    expect(streamed.rejects.map((reject) => [reject.line, reject.column])).toEqual([[60_002, 'amount'], [60_003, 'line_id']]);
+    expect(streamed.rowsRead).toBe(whole.rowsRead);
+    expect(streamed.rowsRead).toBe(1 + 60_002);
+  });
+
+  it('leaves `prorated` unknown (null) in every segment of a file without the column', async () => {
+    const dir = await folder({ 'invoice_lines.csv': csv(LINE_HEADER, ...bigLines(30_000, false)) });
+    const parts: unknown[][] = [];
+    await readDataset(dir, { segments: { rows: 1_000, sink: async (_kind, records) => void parts.push([...records]) } });
+    expect(parts.length).toBeGreaterThan(1);
+    expect(parts.flat().every((record) => (record as { prorated: unknown }).prorated === null)).toBe(true);
+  });
+
+  it('returns NDJSON files whole: their columns are known only at the end', async () => {
+    const dir = await folder({ 'invoice_lines.ndjson': ndjson({ line_id: 'l1', invoice_id: 'i', customer_id: 'c', type: 'one_time', amount: '1', currency: 'USD' }) });
+    const parts: unknown[] = [];
+    const result = await readDataset(dir, { segments: { rows: 1, sink: async (_kind, records) => void parts.push(records) } });
+    expect(parts).toEqual([]);
+    expect(result.dataset.invoiceLines).toHaveLength(1);
+  });
+
+  it('names files with the prefix in records, rejects and warnings', async () => {
+    const dir = await folder({ 'invoice_lines.csv': csv(`${LINE_HEADER},colour`, `${line('l1', '10')},red`, `${line('l2', 'x')},blue`) });
+    const result = await readDataset(dir, { prefix: 'exports/may' });
+    expect(result.dataset.invoiceLines[0]!.source.file).toBe(join('exports/may', 'invoice_lines.csv'));
+    expect(result.rejects.map((reject) => reject.file)).toEqual([join('exports/may', 'invoice_lines.csv')]);
+    expect(result.warnings).toEqual([`${join('exports/may', 'invoice_lines.csv')}: unknown column "colour" ignored`]);
+    expect(result.files).toEqual([join('exports/may', 'invoice_lines.csv')]);
+  });
+});
+
 /** Adds the invoice lines a dataset needs to a folder that only has customers. */
 async function withLines(dir: string): Promise<string> {
   await writeFile(join(dir, 'invoice_lines.csv'), lineCsv(line('l1', '10')));
