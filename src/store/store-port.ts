@@ -101,14 +101,21 @@ export interface StoreSnapshot {
 /** The operations of one transaction: all of them land together, or none does. */
 export interface StoreTransaction {
   /**
-   * Serialises writers: held until the transaction ends. Imports read files in parallel, then
-   * merge and recompute one at a time, so each recompute sees every committed row.
+   * Serialises writers: held until the transaction ends. Imports read and stage their rows in
+   * parallel, then merge and recompute one at a time, so each recompute sees every committed row.
    */
   lockForWrite(): Promise<void>;
   getMeta(key: string): Promise<string | null>;
   setMeta(key: string, value: string): Promise<void>;
   /** Adds the source rows of a batch, replacing rows with the same ids, and says what changed. */
   mergeSourceRows(batch: Dataset): Promise<MergeResult>;
+  /**
+   * Stages one part of a batch for `mergeStagedRows`, so that a batch larger than memory arrives
+   * in parts; the parts merge exactly as one batch of them all, in the order they were staged.
+   */
+  stageSourceRows(part: Dataset): Promise<void>;
+  /** Merges the parts staged in this transaction, as `mergeSourceRows` merges one batch. */
+  mergeStagedRows(): Promise<MergeResult>;
   /** Customers with a line or event on one of these plans. */
   customersOnPlans(planIds: readonly string[]): Promise<string[]>;
   /** Customers with a line or event billed in another currency than `currency`. */

@@ -48,7 +48,7 @@ import {
 import { noDelaySocket } from './no-delay-socket.js';
 import { columnList, copyLine, quote, safeInteger, selectList, toCell } from './postgres-cells.js';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
-import { mergeSourceTables } from '../merge-source-rows.js';
+import { SourceRowStaging } from '../merge-source-rows.js';
 
 /** Advisory lock keys, scoped to the database by PostgreSQL: one for writers, one for migrations. */
 const WRITE_LOCK_KEY = 0x52756e7261746501n;
@@ -120,6 +120,16 @@ async function copyRecords<R>(sql: Tx, table: TableDef<R>, records: readonly R[]
 
 /** The operations of one `sql.begin` transaction, all on its connection. */
 class PostgresTransaction implements StoreTransaction {
+  /** The staged source rows, and the position of the next row staged per table. */
+  private readonly staging = new SourceRowStaging({
+    stageTable: (table, records, fresh) => this.stageTable(table, records, fresh),
+    mergeStagedTable: (table) => this.mergeStagedTable(table),
+    readIds: (sql) => readIds(this.sql, sql),
+    applyChanges: (table, changed) => this.applyChanges(table, changed),
+    quote,
+  });
+  private readonly nextOrdinal = new Map<string, number>();
+
   constructor(private readonly sql: Tx) {}
 
   async lockForWrite(): Promise<void> {
@@ -149,11 +159,23 @@ class PostgresTransaction implements StoreTransaction {
     await this.sql.unsafe(`ANALYZE selected_customers`);
   }
 
-  /**
-   * Stages a table's rows with their position, keeps the last of duplicate keys, and collects
-   * the rows that are new or differ from the stored ones in `changed_<table>`.
-   */
-  private async mergeTable<R>(table: TableDef<R>, records: readonly R[]): Promise<{ counts: MergeCounts; changed: string }> {
+  /** Stages rows with their position across the parts of one merge. */
+  private async stageTable<R>(table: TableDef<R>, records: readonly R[], fresh: boolean): Promise<void> {
+    const name = quote(table.name);
+    if (fresh) {
+      await this.tempTable(`staging_${table.name}`, `(LIKE ${name}, ordinal BIGINT NOT NULL)`);
+      this.nextOrdinal.set(table.name, 0);
+    }
+    let ordinal = this.nextOrdinal.get(table.name)!;
+    const staged = (function* () {
+      for (const record of records) yield [...table.toRow(record), ordinal++];
+    })();
+    await copyRows(this.sql, `staging_${table.name}`, [...table.columns, ORDINAL], staged);
+    this.nextOrdinal.set(table.name, ordinal);
+  }
+
+  /** Keeps the last staged row of each key, and collects the rows that are new or differ from the stored ones in `changed_<table>`. */
+  private async mergeStagedTable<R>(table: TableDef<R>): Promise<{ counts: MergeCounts; changed: string }> {
     const name = quote(table.name);
     const staging = quote(`staging_${table.name}`);
     const changedName = `changed_${table.name}`;
@@ -164,12 +186,6 @@ class PostgresTransaction implements StoreTransaction {
     const sameRow = table.columns.map((column) => `m.${quote(column.name)} IS NOT DISTINCT FROM s.${quote(column.name)}`).join(' AND ');
     const columns = columnList(table.columns);
 
-    await this.tempTable(`staging_${table.name}`, `(LIKE ${name}, ordinal BIGINT NOT NULL)`);
-    let ordinal = 0;
-    const staged = (function* () {
-      for (const record of records) yield [...table.toRow(record), ordinal++];
-    })();
-    await copyRows(this.sql, `staging_${table.name}`, [...table.columns, ORDINAL], staged);
     // Temp tables are never auto-analysed; without statistics the planner guesses their size.
     await this.sql.unsafe(`ANALYZE ${staging}`);
     await this.sql.unsafe(`DROP TABLE IF EXISTS pg_temp.${changed}`);
@@ -202,12 +218,16 @@ class PostgresTransaction implements StoreTransaction {
   }
 
   async mergeSourceRows(batch: Dataset): Promise<MergeResult> {
-    return mergeSourceTables(batch, {
-      mergeTable: (table, records) => this.mergeTable(table, records),
-      readIds: (sql) => readIds(this.sql, sql),
-      applyChanges: (table, changed) => this.applyChanges(table, changed),
-      quote,
-    });
+    await this.stageSourceRows(batch);
+    return this.mergeStagedRows();
+  }
+
+  async stageSourceRows(part: Dataset): Promise<void> {
+    await this.staging.stage(part);
+  }
+
+  mergeStagedRows(): Promise<MergeResult> {
+    return this.staging.merge();
   }
 
   async customersOnPlans(planIds: readonly string[]): Promise<string[]> {
