@@ -4,9 +4,11 @@
  */
 import cliProgress from 'cli-progress';
 import type { ReadProgress } from '../app/import/read-import-sources.js';
+import type { ComputeProgress } from '../app/store/import-into-store.js';
 
 export interface ImportProgress {
   read(progress: ReadProgress): void;
+  computed(progress: ComputeProgress): void;
   phase(name: string): void;
   stop(): void;
 }
@@ -14,8 +16,13 @@ export interface ImportProgress {
 const LINE_EVERY_MS = 2000;
 
 export function importProgress(options: { quiet: boolean; terminal: boolean }): ImportProgress {
-  if (options.quiet) return { read: () => {}, phase: () => {}, stop: () => {} };
+  if (options.quiet) return { read: () => {}, computed: () => {}, phase: () => {}, stop: () => {} };
   const started = Date.now();
+  let phaseStarted = started;
+  const computeEta = (progress: ComputeProgress) => {
+    const elapsed = (Date.now() - phaseStarted) / 1000;
+    return progress.customers === 0 ? '?' : `${Math.max(0, Math.round((elapsed * (progress.total - progress.customers)) / progress.customers))}s`;
+  };
   const rate = (rows: number) => Math.round(rows / Math.max(0.001, (Date.now() - started) / 1000));
   const eta = (progress: ReadProgress) => {
     const elapsed = (Date.now() - started) / 1000;
@@ -26,8 +33,20 @@ export function importProgress(options: { quiet: boolean; terminal: boolean }): 
       { format: 'reading [{bar}] {percentage}% | {rows} rows | {speed} rows/s | ETA {etaText}', stream: process.stderr, hideCursor: true, noTTYOutput: false },
       cliProgress.Presets.shades_classic,
     );
+    const computing = new cliProgress.SingleBar(
+      { format: 'computing [{bar}] {percentage}% | {value}/{total} customers | ETA {etaText}', stream: process.stderr, hideCursor: true, noTTYOutput: false },
+      cliProgress.Presets.shades_classic,
+    );
     let started_ = false;
+    let computingStarted = false;
     return {
+      computed(progress) {
+        if (!computingStarted) {
+          computing.start(Math.max(1, progress.total), 0, { etaText: '?' });
+          computingStarted = true;
+        }
+        computing.update(progress.customers, { etaText: computeEta(progress) });
+      },
       read(progress) {
         if (!started_) {
           bar.start(Math.max(1, progress.totalBytes), 0, { rows: 0, speed: 0, etaText: '?' });
@@ -36,6 +55,7 @@ export function importProgress(options: { quiet: boolean; terminal: boolean }): 
         bar.update(progress.bytes, { rows: progress.rows.toLocaleString('en-US'), speed: rate(progress.rows).toLocaleString('en-US'), etaText: eta(progress) });
       },
       phase(name) {
+        phaseStarted = Date.now();
         if (started_) {
           bar.stop();
           started_ = false;
@@ -44,11 +64,19 @@ export function importProgress(options: { quiet: boolean; terminal: boolean }): 
       },
       stop() {
         if (started_) bar.stop();
+        if (computingStarted) computing.stop();
       },
     };
   }
   let lastLine = 0;
   return {
+    computed(progress) {
+      const now = Date.now();
+      if (now - lastLine < LINE_EVERY_MS && progress.customers < progress.total) return;
+      lastLine = now;
+      const percent = progress.total === 0 ? 100 : Math.floor((100 * progress.customers) / progress.total);
+      process.stderr.write(`computing: ${percent}%, ${progress.customers.toLocaleString('en-US')} of ${progress.total.toLocaleString('en-US')} customers, ETA ${computeEta(progress)}\n`);
+    },
     read(progress) {
       const now = Date.now();
       if (now - lastLine < LINE_EVERY_MS && progress.bytes < progress.totalBytes) return;
@@ -57,6 +85,7 @@ export function importProgress(options: { quiet: boolean; terminal: boolean }): 
       process.stderr.write(`reading: ${percent}%, ${progress.rows.toLocaleString('en-US')} rows, ${rate(progress.rows).toLocaleString('en-US')} rows/s, ETA ${eta(progress)}\n`);
     },
     phase(name) {
+      phaseStarted = Date.now();
       if (name !== 'reading') process.stderr.write(`${name}…\n`);
     },
     stop() {},

@@ -10,7 +10,8 @@ import type { RejectedRow } from '../../engine/movement.js';
 import { isChartMogulContent, isChartMogulText } from '../../ingest/chartmogul/is-chart-mogul-content.js';
 import { readChartMogulFiles } from '../../ingest/chartmogul/read-chart-mogul-files.js';
 import type { ConnectorResult, ConnectorSummary } from '../../ingest/connector-result.js';
-import { datasetFileKind, readDataset, readDatasetFile, CONFIG_FILE_NAME } from '../../ingest/read-dataset.js';
+import { datasetFileKind, readDataset, readDatasetFile, CONFIG_FILE_NAME, type DatasetFileKind } from '../../ingest/read-dataset.js';
+import type { DatasetRecordByKind } from '../../ingest/dataset-file-kind.js';
 import { readRatesFile } from '../../ingest/rates/read-rates-file.js';
 import { detectStripeContent, readStripeFiles } from '../../ingest/stripe/read-stripe-files.js';
 import { readStripeTables } from '../../ingest/stripe/stripe-tables.js';
@@ -96,7 +97,25 @@ async function totalSize(paths: readonly string[]): Promise<number> {
   return total;
 }
 
-export async function readImportSources(paths: readonly string[], onProgress?: (progress: ReadProgress) => void): Promise<ImportBatch> {
+const DATASET_KEY = { customers: 'customers', plans: 'plans', invoice_lines: 'invoiceLines', subscription_events: 'subscriptionEvents', fx_rates: 'fxRates' } as const;
+
+/** Records per segment handed to `onRows` while a large CSV file is read. */
+export const SEGMENT_ROWS = 100_000;
+
+export interface ReadImportOptions {
+  readonly onProgress?: (progress: ReadProgress) => void;
+  /**
+   * Receives the rows in parts as they are read, in the order the batch would hold them, and the
+   * batch's dataset stays empty: canonical CSV files arrive in segments of `segmentRows`, so that
+   * an import never holds a large file whole.
+   */
+  readonly onRows?: (part: Dataset) => Promise<void>;
+  readonly segmentRows?: number;
+}
+
+/** Reads every path into one batch of canonical rows (or hands them to `onRows`). */
+export async function readImportSources(paths: readonly string[], options: ReadImportOptions = {}): Promise<ImportBatch> {
+  const { onProgress, onRows } = options;
   if (paths.length === 0) throw new UsageError('import: give at least one dataset folder or file');
   const dataset = emptyDataset();
   const rejects: RejectedRow[] = [];
@@ -117,8 +136,13 @@ export async function readImportSources(paths: readonly string[], onProgress?: (
     onProgress?.({ bytes: doneBytes, totalBytes, rows: doneRows });
   };
 
-  const add = (part: Dataset) => {
-    for (const key of Object.keys(dataset) as Array<keyof Dataset>) for (const record of part[key]) (dataset[key] as unknown[]).push(record);
+  const add = async (part: Dataset) => {
+    if (onRows) await onRows(part);
+    else for (const key of Object.keys(dataset) as Array<keyof Dataset>) for (const record of part[key]) (dataset[key] as unknown[]).push(record);
+  };
+  const segments = onRows && {
+    rows: options.segmentRows ?? SEGMENT_ROWS,
+    sink: async <K extends DatasetFileKind>(kind: K, records: readonly DatasetRecordByKind[K][]) => onRows({ ...emptyDataset(), [DATASET_KEY[kind]]: records }),
   };
 
   for (const given of paths) {
@@ -142,6 +166,8 @@ export async function readImportSources(paths: readonly string[], onProgress?: (
         let last = { file: '', bytes: 0, rows: 0 };
         const before = { bytes: doneBytes, rows: doneRows };
         const read = await readDataset(given, {
+          prefix: given,
+          ...(segments ? { segments } : {}),
           onProgress: (file) => {
             if (file.file !== last.file && last.file !== '') fileDone(last.bytes, last.rows);
             last = file;
@@ -149,22 +175,14 @@ export async function readImportSources(paths: readonly string[], onProgress?: (
           },
         });
         doneBytes = before.bytes + (await totalSize([given]));
-        doneRows = before.rows + Object.values(read.dataset).reduce((sum, list) => sum + list.length, 0) + read.rejects.length;
+        doneRows = before.rows + read.rowsRead;
         onProgress?.({ bytes: doneBytes, totalBytes, rows: doneRows });
-        const prefix = (file: string) => path.join(given, file);
-        add({
-          ...read.dataset,
-          customers: read.dataset.customers.map((r) => ({ ...r, source: { ...r.source, file: prefix(r.source.file) } })),
-          plans: read.dataset.plans.map((r) => ({ ...r, source: { ...r.source, file: prefix(r.source.file) } })),
-          invoiceLines: read.dataset.invoiceLines.map((r) => ({ ...r, source: { ...r.source, file: prefix(r.source.file) } })),
-          subscriptionEvents: read.dataset.subscriptionEvents.map((r) => ({ ...r, source: { ...r.source, file: prefix(r.source.file) } })),
-          fxRates: read.dataset.fxRates.map((r) => ({ ...r, source: { ...r.source, file: prefix(r.source.file) } })),
-        });
-        for (const reject of read.rejects) rejects.push({ ...reject, file: prefix(reject.file) });
-        warnings.push(...read.warnings.map((warning) => `${given}: ${warning}`));
+        await add(read.dataset);
+        for (const reject of read.rejects) rejects.push(reject);
+        for (const warning of read.warnings) warnings.push(warning);
         if (read.config !== null) configs.push({ json: read.config, name: path.join(given, CONFIG_FILE_NAME) });
-        rowsRead += Object.values(read.dataset).reduce((sum, list) => sum + list.length, 0) + read.rejects.length;
-        sources.push({ format: 'canonical', files: read.files.map(prefix), summary: null });
+        rowsRead += read.rowsRead;
+        sources.push({ format: 'canonical', files: read.files, summary: null });
         continue;
       }
       for (const [name, format] of formats) {
@@ -186,13 +204,13 @@ export async function readImportSources(paths: readonly string[], onProgress?: (
   if (canonicalFiles.length > 0) {
     for (const file of canonicalFiles) {
       const kind = datasetFileKind(path.basename(file))!.kind;
-      const result = await readDatasetFile(file, kind, { name: file, onProgress: progress });
+      const result = await readDatasetFile(file, kind, {
+        name: file,
+        onProgress: progress,
+        ...(segments ? { segments: { rows: segments.rows, sink: (records: readonly DatasetRecordByKind[typeof kind][]) => segments.sink(kind, records) } } : {}),
+      });
       fileDone((await stat(file)).size, result.rowsRead);
-      const part = emptyDataset();
-      const key = ({ customers: 'customers', plans: 'plans', invoice_lines: 'invoiceLines', subscription_events: 'subscriptionEvents', fx_rates: 'fxRates' } as const)[kind];
-      // One at a time: spreading a large file's rows would overflow the call stack.
-      for (const record of result.records) (part[key] as unknown[]).push(record);
-      add(part);
+      await add({ ...emptyDataset(), [DATASET_KEY[kind]]: result.records });
       rejects.push(...result.rejects);
       warnings.push(...result.warnings);
       rowsRead += result.rowsRead;
@@ -203,7 +221,7 @@ export async function readImportSources(paths: readonly string[], onProgress?: (
   const connector = async (format: SourceFormat, files: string[], read: (files: string[]) => Promise<ConnectorResult>) => {
     if (files.length === 0) return;
     const result = await read(files);
-    add(result.dataset);
+    await add(result.dataset);
     rejects.push(...result.rejects);
     warnings.push(...result.warnings);
     const objects = Object.values(result.summary.objects).reduce((sum, count) => sum + count, 0);
@@ -219,7 +237,7 @@ export async function readImportSources(paths: readonly string[], onProgress?: (
   for (const file of byFormat.rates) {
     const result = await readRatesFile(file);
     const rates: FxRate[] = result.rates;
-    add({ ...emptyDataset(), fxRates: rates });
+    await add({ ...emptyDataset(), fxRates: rates });
     rejects.push(...result.rejects);
     warnings.push(...result.warnings);
     rowsRead += rates.length + result.rejects.length;

@@ -31,6 +31,15 @@ export interface ImportOptions {
   readonly startedAt: string;
   readonly onPhase?: (phase: string) => void;
   readonly onReadProgress?: (progress: ReadProgress) => void;
+  /** After each chunk of customers computed: how many so far, of how many. */
+  readonly onComputeProgress?: (progress: ComputeProgress) => void;
+  /** Rows per segment of a large CSV file staged while it is read (default SEGMENT_ROWS; tests use small ones). */
+  readonly segmentRows?: number;
+}
+
+export interface ComputeProgress {
+  readonly customers: number;
+  readonly total: number;
 }
 
 export interface ImportOutcome {
@@ -119,7 +128,13 @@ function batchRows(batch: Dataset): SourceRows {
  * source rows are read, computed and appended before the next is read. Customers sharing a
  * subscription id are computed in one chunk, as a whole-dataset computation would see them.
  */
-async function recompute(tx: StoreTransaction, config: EngineConfig, customers: readonly string[] | null, rows: SourceRows = tx): Promise<RejectedRow[]> {
+async function recompute(
+  tx: StoreTransaction,
+  config: EngineConfig,
+  customers: readonly string[] | null,
+  rows: SourceRows = tx,
+  onProgress?: (progress: ComputeProgress) => void,
+): Promise<RejectedRow[]> {
   const ids = customers ?? (await rows.customersWithRows());
   const wanted = new Set(ids);
   const together = new Set((await rows.sharedSubscriptionGroups()).flat().filter((id) => wanted.has(id)));
@@ -130,63 +145,102 @@ async function recompute(tx: StoreTransaction, config: EngineConfig, customers: 
 
   await tx.deleteDerived(customers);
   const rejects: RejectedRow[] = [];
+  let done = 0;
   for (const chunk of chunks) {
     const dataset = await rows.readSourceRows(chunk);
     const derived = deriveRows(dataset, config, await fallbackRatesFor(dataset, config));
     await tx.appendDerived(derived);
     for (const { customerId: _customerId, ...reject } of derived.rejects) rejects.push(reject);
+    done += chunk.length;
+    onProgress?.({ customers: done, total: ids.length });
   }
   return rejects.sort((a, b) => compareStrings(a.file, b.file) || a.line - b.line || compareStrings(a.column, b.column));
 }
 
+/**
+ * Reads the paths and lands their rows, in one transaction. Rows are staged in the store as they
+ * are read (a large CSV file in segments), so the import never holds its input whole, and the
+ * customers are then computed chunk by chunk from the store.
+ */
 export async function importIntoStore(store: RunrateStore, paths: readonly string[], options: ImportOptions): Promise<ImportOutcome> {
-  options.onPhase?.('reading');
-  const batch = await readImportSources(paths, options.onReadProgress);
-  return importBatch(store, batch, paths, options);
+  return store.transaction(async (tx) => {
+    options.onPhase?.('reading');
+    const currencies = new Set<string>();
+    const batch = await readImportSources(paths, {
+      ...(options.onReadProgress ? { onProgress: options.onReadProgress } : {}),
+      ...(options.segmentRows ? { segmentRows: options.segmentRows } : {}),
+      onRows: async (part) => {
+        for (const line of part.invoiceLines) currencies.add(line.currency);
+        for (const event of part.subscriptionEvents) if (event.currency) currencies.add(event.currency);
+        await tx.stageSourceRows(part);
+      },
+    });
+    return landStagedRows(tx, batch, [...currencies], null, paths, options);
+  });
 }
 
 /** Lands one batch of canonical rows read from `paths`, in one transaction. */
 export async function importBatch(store: RunrateStore, batch: ImportBatch, paths: readonly string[], options: ImportOptions): Promise<ImportOutcome> {
-  const explicit = [...batch.configs.map((config) => configFromFile(config.json, config.name)), ...options.explicit];
-  const currencies = [...new Set([...batch.dataset.invoiceLines.map((l) => l.currency), ...batch.dataset.subscriptionEvents.flatMap((e) => (e.currency ? [e.currency] : []))])];
-
+  const { invoiceLines, subscriptionEvents } = batch.dataset;
+  const currencies = [...invoiceLines.map((line) => line.currency), ...subscriptionEvents.flatMap((event) => (event.currency ? [event.currency] : []))];
   return store.transaction(async (tx) => {
-    await tx.lockForWrite();
-    const stored = await storedConfig(tx, options.today);
-    const config = resolveConfig(stored ? [storedLayer(stored), ...explicit] : explicit, { datasetCurrencies: currencies, today: options.today });
-    if (stored) {
-      const differ = differences(stored.config, config);
-      if (differ.length > 0) {
-        throw new ConfigurationMismatchError(
-          `the store's movements were computed with another configuration (${differ.join('; ')}); run \`runrate recompute\` with the new settings first, or import without them`,
-        );
-      }
-    }
-    options.onPhase?.('merging');
-    const merge = await tx.mergeSourceRows(batch.dataset);
-
-    options.onPhase?.('computing');
-    let touched: string[] | null = null;
-    if (stored !== null && stored.config.asOf === config.asOf) {
-      const affected = new Set(merge.customersWithChangedRows);
-      for (const id of await tx.customersOnPlans(merge.changedPlans)) affected.add(id);
-      if (merge.ratesChanged) for (const id of await tx.customersBilledOutside(config.currency)) affected.add(id);
-      touched = affected.size === 0 ? [] : await tx.withSharedSubscriptions([...affected]);
-    }
-    // A first import's batch is the whole store: compute from it rather than reading it back.
-    const engineRejects =
-      touched !== null && touched.length === 0 ? [] : await recompute(tx, config, touched, stored === null ? batchRows(batch.dataset) : tx);
-
-    await tx.setMeta(CONFIG_KEY, JSON.stringify(configToJson(config)));
-    await tx.setMeta(AS_OF_PINNED_KEY, String(hasAsOf(explicit) || (stored?.asOfPinned ?? false)));
-    const importId = await tx.nextImportId();
-    const recomputed = touched === null ? 'all' : touched.length;
-    await tx.recordImport(
-      { importId, startedAt: options.startedAt, paths, counts: merge.counts, rejected: batch.rejects.length, recomputed },
-      batch.rejects.map((reject) => ({ importId, file: reject.file, line: reject.line, column: reject.column, message: reject.message, raw: reject.raw ?? null })),
-    );
-    return { importId, counts: merge.counts, batch, rejects: [...batch.rejects, ...engineRejects], recomputed, config };
+    await tx.stageSourceRows(batch.dataset);
+    return landStagedRows(tx, batch, currencies, batch.dataset, paths, options);
   });
+}
+
+/**
+ * Takes the write lock, checks the configuration, merges the staged rows and recomputes the
+ * affected customers. Staging needs no lock (its tables are the transaction's own), so imports
+ * read and stage side by side and queue only here.
+ * `inMemory`: every staged row, when the caller holds them; a first import then computes from
+ * them rather than reading them back.
+ */
+async function landStagedRows(
+  tx: StoreTransaction,
+  batch: ImportBatch,
+  currencies: readonly string[],
+  inMemory: Dataset | null,
+  paths: readonly string[],
+  options: ImportOptions,
+): Promise<ImportOutcome> {
+  await tx.lockForWrite();
+  const explicit = [...batch.configs.map((config) => configFromFile(config.json, config.name)), ...options.explicit];
+  const stored = await storedConfig(tx, options.today);
+  const config = resolveConfig(stored ? [storedLayer(stored), ...explicit] : explicit, { datasetCurrencies: currencies, today: options.today });
+  if (stored) {
+    const differ = differences(stored.config, config);
+    if (differ.length > 0) {
+      throw new ConfigurationMismatchError(
+        `the store's movements were computed with another configuration (${differ.join('; ')}); run \`runrate recompute\` with the new settings first, or import without them`,
+      );
+    }
+  }
+  options.onPhase?.('merging');
+  const merge = await tx.mergeStagedRows();
+
+  options.onPhase?.('computing');
+  let touched: string[] | null = null;
+  if (stored !== null && stored.config.asOf === config.asOf) {
+    const affected = new Set(merge.customersWithChangedRows);
+    for (const id of await tx.customersOnPlans(merge.changedPlans)) affected.add(id);
+    if (merge.ratesChanged) for (const id of await tx.customersBilledOutside(config.currency)) affected.add(id);
+    touched = affected.size === 0 ? [] : await tx.withSharedSubscriptions([...affected]);
+  }
+  const engineRejects =
+    touched !== null && touched.length === 0
+      ? []
+      : await recompute(tx, config, touched, stored === null && inMemory !== null ? batchRows(inMemory) : tx, options.onComputeProgress);
+
+  await tx.setMeta(CONFIG_KEY, JSON.stringify(configToJson(config)));
+  await tx.setMeta(AS_OF_PINNED_KEY, String(hasAsOf(explicit) || (stored?.asOfPinned ?? false)));
+  const importId = await tx.nextImportId();
+  const recomputed = touched === null ? 'all' : touched.length;
+  await tx.recordImport(
+    { importId, startedAt: options.startedAt, paths, counts: merge.counts, rejected: batch.rejects.length, recomputed },
+    batch.rejects.map((reject) => ({ importId, file: reject.file, line: reject.line, column: reject.column, message: reject.message, raw: reject.raw ?? null })),
+  );
+  return { importId, counts: merge.counts, batch, rejects: [...batch.rejects, ...engineRejects], recomputed, config };
 }
 
 /** Recomputes every customer, with the stored configuration overridden by `explicit`. */
@@ -194,6 +248,7 @@ export async function recomputeStore(
   store: RunrateStore,
   explicit: readonly ConfigInput[],
   today: ImportOptions['today'],
+  onProgress?: (progress: ComputeProgress) => void,
 ): Promise<{ config: EngineConfig; rejects: RejectedRow[]; customers: number }> {
   return store.transaction(async (tx) => {
     await tx.lockForWrite();
@@ -201,7 +256,7 @@ export async function recomputeStore(
     if (stored === null) throw new UsageError(`the store ${store.location} holds no data yet: run \`runrate import PATH\` first`);
     const customers = await tx.customersWithRows();
     const config = resolveConfig([storedLayer(stored), ...explicit], { datasetCurrencies: [], today });
-    const rejects = await recompute(tx, config, null);
+    const rejects = await recompute(tx, config, null, tx, onProgress);
     await tx.setMeta(CONFIG_KEY, JSON.stringify(configToJson(config)));
     await tx.setMeta(AS_OF_PINNED_KEY, String(hasAsOf(explicit) || (stored?.asOfPinned ?? false)));
     return { config, rejects, customers: customers.length };

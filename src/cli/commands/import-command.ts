@@ -32,6 +32,7 @@ export function importCommand(run: RunState): Command {
         startedAt: new Date().toISOString(),
         onPhase: (phase) => progress.phase(phase),
         onReadProgress: (read) => progress.read(read),
+        onComputeProgress: (computed) => progress.computed(computed),
       });
       const { keepMonthlyReportFigures } = await import('../../app/store/store-figures.js');
       await keepMonthlyReportFigures(store, today);
@@ -64,14 +65,17 @@ export function importCommand(run: RunState): Command {
 export function recomputeCommand(run: RunState): Command {
   const command = new Command('recompute')
     .description('recompute every movement in the store, for example with a new configuration (the store then remembers it)')
+    .option('-q, --quiet', 'no progress output')
     .addHelpText('after', '\nExample:\n  runrate recompute --churn-recognition period-end --renewal-grace-days 14');
-  return storeOptions(command).action(async (flags: SourceFlags) => {
+  return storeOptions(command).action(async (flags: ImportFlags) => {
     const { recomputeStore } = await import('../../app/store/import-into-store.js');
     const store = await openStore(storeLocation(flags), { create: false });
+    const progress = importProgress({ quiet: flags.quiet === true, terminal: process.stderr.isTTY === true });
     try {
-      const outcome = await recomputeStore(store, await explicitConfig(flags), today);
+      const outcome = await recomputeStore(store, await explicitConfig(flags), today, (computed) => progress.computed(computed));
       const { keepMonthlyReportFigures } = await import('../../app/store/store-figures.js');
       await keepMonthlyReportFigures(store, today);
+      progress.stop();
       for (const row of outcome.rejects) process.stderr.write(`${row.file}:${row.line}: ${row.column}: ${row.message}\n`);
       process.stderr.write(`recomputed ${count(outcome.customers)} customers in ${store.location}\n`);
       run.rejectedRows += outcome.rejects.length;

@@ -90,10 +90,13 @@ function coverageTable(source: string, coverage: RatesCoverage, colour: boolean)
 
 /** Loads a rates file into the store, as `runrate import FILE` does for any file. */
 async function importIntoTheStore(file: string, flags: { db?: string }, run: RunState | undefined): Promise<void> {
-  const { importIntoStore } = await import('../../app/store/import-into-store.js');
+  const { importBatch } = await import('../../app/store/import-into-store.js');
+  const { readImportSources } = await import('../../app/import/read-import-sources.js');
   const store = await openStore(storeLocation(flags), { create: true });
   try {
-    const outcome = await importIntoStore(store, [file], { explicit: [], today, startedAt: new Date().toISOString() });
+    // Read whole (a rates file is small): the summary below describes its rates.
+    const batch = await readImportSources([file]);
+    const outcome = await importBatch(store, batch, [file], { explicit: [], today, startedAt: new Date().toISOString() });
     reportRejects(outcome.rejects, run);
     reportWarnings(outcome.batch.warnings);
     const rates = outcome.batch.dataset.fxRates;
