@@ -15,7 +15,7 @@ import { createReadStream } from 'node:fs';
 import { copyFile, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { crossCheck, type CrossCheckResult } from './cross-check.js';
 import { DuckDbSession, sqlString } from './duckdb-session.js';
@@ -311,7 +311,11 @@ async function profiled(label: string, args: string[], dir: string): Promise<Pro
   const profileDir = join(dir, label);
   await rm(profileDir, { recursive: true, force: true });
   await mkdir(profileDir, { recursive: true });
-  await measure([process.execPath, ...(await runrateNodeFlags()), '--cpu-prof', '--cpu-prof-dir', profileDir, RUNRATE, ...args]);
+  // The unbundled CLI (dist/cli/main.js, which bin/runrate's bundle is built from): the same code,
+  // but the profile can name each function's file and layer.
+  const entry = pathToFileURL(join(ROOT, 'dist', 'cli', 'main.js')).href;
+  const run = `const { main } = await import(${JSON.stringify(entry)}); process.exitCode = await main(process.argv.slice(1));`;
+  await measure([process.execPath, ...(await runrateNodeFlags()), '--cpu-prof', '--cpu-prof-dir', profileDir, '--input-type=module', '-e', run, ...args]);
   const [file] = (await readdir(profileDir)).filter((name) => name.endsWith('.cpuprofile'));
   if (!file) throw new Error(`no CPU profile written in ${profileDir}`);
   return summariseProfile(join(profileDir, file));

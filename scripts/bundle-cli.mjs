@@ -1,0 +1,23 @@
+/**
+ * Bundles the compiled CLI (dist/cli/main.js) into dist/bundle/: one entry module plus a chunk for
+ * each part a command imports lazily, so lazy stays lazy. Why: on every run Node resolved, read
+ * and compiled about 140 of our modules and zod's 94 files, 0.15 s of a 0.23 s `runrate --version`;
+ * the bundle loads in about a third of that (docs/performance.md). Packages with native code or
+ * loaded only by some commands stay outside the bundle and load from node_modules as before.
+ */
+import { build } from 'esbuild';
+
+await build({
+  entryPoints: { main: 'dist/cli/main.js' },
+  outdir: 'dist/bundle',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'linked',
+  external: ['@duckdb/*', 'exceljs', 'stripe', 'postgres'],
+  // Bundled CommonJS packages (commander, papaparse) require Node's built-in modules.
+  banner: { js: "import { createRequire as __runrateCreateRequire } from 'node:module'; const require = __runrateCreateRequire(import.meta.url);" },
+  logLevel: 'warning',
+});
