@@ -6,6 +6,7 @@ import type { SourceRef } from '../engine/model.js';
 import Papa from 'papaparse';
 import type { RejectedRow } from '../engine/movement.js';
 import { DatasetError } from './dataset-error.js';
+import { ClaimedKeys } from './claimed-keys.js';
 import { datasetFileFormat, type DatasetFileFormat, type DatasetFileKind, type DatasetRecordByKind } from './dataset-file-kind.js';
 import type { Cell } from './field-schemas.js';
 import { customerRows } from './parse-customers.js';
@@ -46,7 +47,7 @@ export interface ReadDatasetFileOptions<K extends DatasetFileKind = DatasetFileK
    * Unique keys (ids) already taken, with where: pass the same map to the files of one kind so
    * that a duplicate across them is found too. Filled with this file's keys.
    */
-  readonly seen?: Map<string, SourceRef>;
+  readonly seen?: ClaimedKeys;
   /** Shares repeated strings (customer ids …) with other files of the same dataset. */
   readonly pool?: StringPool;
   /** Called as the file is read (about every megabyte): bytes of the file read, rows read. */
@@ -92,7 +93,7 @@ class FileReader<T> {
     private readonly kind: RowKind<T>,
     private readonly file: string,
     private readonly displayPath: string,
-    private readonly seen: Map<string, SourceRef>,
+    private readonly seen: ClaimedKeys,
     private readonly pool: StringPool,
   ) {
     this.known = new Set(kind.columns);
@@ -219,23 +220,23 @@ class FileReader<T> {
     if (!outcome.ok) {
       // The id is claimed even though the row is rejected: which of two rows with one id is kept
       // must not depend on whether the other one happens to be valid.
-      if (claimedId !== null) this.seen.set(ownString(claimedId), source);
+      if (claimedId !== null) this.seen.claim(ownString(claimedId), source);
       this.reject(line, outcome.column, outcome.message);
       return;
     }
     if (id !== null) {
       // The record's own copy of the id, so the registry holds no second one.
-      this.seen.set(id.of(outcome.record), source);
+      this.seen.claim(id.of(outcome.record), source);
     } else if (this.kind.uniqueKey !== undefined) {
       const unique = this.kind.uniqueKey(outcome.record);
       if (this.isDuplicate(unique.key, line, unique.column, unique.label)) return;
-      this.seen.set(unique.key, source);
+      this.seen.claim(unique.key, source);
     }
     this.records.push(outcome.record);
   }
 
   private isDuplicate(key: string, line: number, column: string, label: string): boolean {
-    const first = this.seen.get(key);
+    const first = this.seen.firstClaim(key);
     if (first === undefined) return false;
     this.reject(line, column, `duplicate ${label} (first at ${first.file}:${first.line})`);
     return true;
@@ -273,7 +274,7 @@ export async function readDatasetFile<K extends DatasetFileKind>(
   const format = options.format ?? datasetFileFormat(path);
   if (format === null) throw new DatasetError(`${path}: not a .csv or .ndjson file`);
   const kindRows = ROW_KINDS[kind] as RowKind<DatasetRecordByKind[K]>;
-  const reader = new FileReader(kindRows, name, path, options.seen ?? new Map(), options.pool ?? new StringPool());
+  const reader = new FileReader(kindRows, name, path, options.seen ?? new ClaimedKeys(), options.pool ?? new StringPool());
   const segments = format === 'csv' ? options.segments : undefined;
   try {
     if (format === 'csv') {

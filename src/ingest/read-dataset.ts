@@ -4,8 +4,9 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Dataset, SourceRef } from '../engine/model.js';
+import type { Dataset } from '../engine/model.js';
 import type { RejectedRow } from '../engine/movement.js';
+import { ClaimedKeys } from './claimed-keys.js';
 import { DatasetError } from './dataset-error.js';
 import { DATASET_FILE_FORMATS, DATASET_FILE_KINDS, datasetFileKind, type DatasetFileKind, type DatasetRecordByKind } from './dataset-file-kind.js';
 import { readDatasetFile } from './read-dataset-file.js';
@@ -99,7 +100,7 @@ export async function readDataset(dir: string, options: ReadDatasetOptions = {})
 
   const readKind = async <K extends DatasetFileKind>(kind: K): Promise<DatasetRecordByKind[K][]> => {
     // One map per kind: ids must be unique across the CSV and the NDJSON file of a kind.
-    const seen = new Map<string, SourceRef>();
+    const seen = new ClaimedKeys();
     let records: DatasetRecordByKind[K][] = [];
     for (const format of DATASET_FILE_FORMATS) {
       const name = `${kind}.${format}`;
