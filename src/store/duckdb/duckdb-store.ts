@@ -53,6 +53,7 @@ import { DUCKDB_MIGRATIONS } from './duckdb-migrations.js';
 import { SourceRowStaging } from '../merge-source-rows.js';
 
 const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
+const sqlString = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
 /** The SELECT expression that reads a column as a plain JS cell (days, epoch ms, integers). */
 function readExpression(column: ColumnDef, alias = ''): string {
@@ -387,7 +388,12 @@ class DuckDbStore implements RunrateStore, StoreTransaction {
     let where = '';
     if (customerIds !== null) {
       await this.selectCustomers(customerIds);
-      where = 'WHERE customer_id IN (SELECT customer_id FROM selected_customers)';
+      // The range as constants, besides the join: DuckDB then skips the row groups outside it by
+      // their min/max, which matters when a recompute reads a large table chunk by chunk.
+      const [range] = await this.rows(`SELECT min(customer_id), max(customer_id) FROM selected_customers`);
+      const [low, high] = range ?? [null, null];
+      const between = typeof low === 'string' && typeof high === 'string' ? ` AND customer_id BETWEEN ${sqlString(low)} AND ${sqlString(high)}` : '';
+      where = `WHERE customer_id IN (SELECT customer_id FROM selected_customers)${between}`;
     }
     return {
       customers: [],
