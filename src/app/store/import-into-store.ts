@@ -35,6 +35,8 @@ export interface ImportOptions {
   readonly onComputeProgress?: (progress: ComputeProgress) => void;
   /** Rows per segment of a large CSV file staged while it is read (default SEGMENT_ROWS; tests use small ones). */
   readonly segmentRows?: number;
+  /** Customers computed per chunk (default CHUNK_CUSTOMERS; tests use small ones). */
+  readonly chunkCustomers?: number;
 }
 
 export interface ComputeProgress {
@@ -134,14 +136,20 @@ async function recompute(
   customers: readonly string[] | null,
   rows: SourceRows = tx,
   onProgress?: (progress: ComputeProgress) => void,
+  chunkSize = CHUNK_CUSTOMERS,
 ): Promise<RejectedRow[]> {
   const ids = customers ?? (await rows.customersWithRows());
-  const wanted = new Set(ids);
-  const together = new Set((await rows.sharedSubscriptionGroups()).flat().filter((id) => wanted.has(id)));
-  const alone = ids.filter((id) => !together.has(id)).sort(compareStrings);
   const chunks: string[][] = [];
-  for (let start = 0; start < alone.length; start += CHUNK_CUSTOMERS) chunks.push(alone.slice(start, start + CHUNK_CUSTOMERS));
-  if (together.size > 0) chunks.push([...together].sort(compareStrings));
+  if (ids.length <= chunkSize) {
+    // One chunk holds everyone, those sharing a subscription included: no need to look for them.
+    if (ids.length > 0) chunks.push([...ids].sort(compareStrings));
+  } else {
+    const wanted = new Set(ids);
+    const together = new Set((await rows.sharedSubscriptionGroups()).flat().filter((id) => wanted.has(id)));
+    const alone = ids.filter((id) => !together.has(id)).sort(compareStrings);
+    for (let start = 0; start < alone.length; start += chunkSize) chunks.push(alone.slice(start, start + chunkSize));
+    if (together.size > 0) chunks.push([...together].sort(compareStrings));
+  }
 
   await tx.deleteDerived(customers);
   const rejects: RejectedRow[] = [];
@@ -230,7 +238,7 @@ async function landStagedRows(
   const engineRejects =
     touched !== null && touched.length === 0
       ? []
-      : await recompute(tx, config, touched, stored === null && inMemory !== null ? batchRows(inMemory) : tx, options.onComputeProgress);
+      : await recompute(tx, config, touched, stored === null && inMemory !== null ? batchRows(inMemory) : tx, options.onComputeProgress, options.chunkCustomers);
 
   await tx.setMeta(CONFIG_KEY, JSON.stringify(configToJson(config)));
   await tx.setMeta(AS_OF_PINNED_KEY, String(hasAsOf(explicit) || (stored?.asOfPinned ?? false)));
