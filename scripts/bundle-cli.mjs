@@ -9,7 +9,9 @@
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: { main: 'dist/cli/main.js' },
+  // The worker thread of a recompute (src/app/store/derive-worker.ts) is found next to the chunk
+  // that starts it, so it is an entry of its own.
+  entryPoints: { main: 'dist/cli/main.js', 'derive-worker': 'dist/app/store/derive-worker.js' },
   outdir: 'dist/bundle',
   bundle: true,
   splitting: true,

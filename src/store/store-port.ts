@@ -86,6 +86,21 @@ export interface DerivedRows {
   readonly warnings: readonly DataWarning[];
 }
 
+/**
+ * Rows as text, to cross to another thread: JSON documents, each an array of rows and each row an
+ * array of cells in the table's column order (store-tables.ts, recordsFromDocuments).
+ */
+export interface SourceDocuments {
+  readonly invoiceLines: readonly string[];
+  readonly subscriptionEvents: readonly string[];
+}
+
+/** Derived rows of one table as cells in the table's column order (TableDef.toRow). */
+export interface DerivedCells {
+  readonly table: string;
+  readonly rows: ReadonlyArray<ReadonlyArray<string | number | boolean | null>>;
+}
+
 /** Everything a report reads, from one consistent snapshot. */
 export interface StoreSnapshot {
   /** JSON of the configuration the derived rows were computed with (null: never computed). */
@@ -131,6 +146,13 @@ export interface StoreTransaction {
   sharedSubscriptionGroups(): Promise<string[][]>;
   /** The lines and events of these customers (null: of everyone), with all plans and rates. */
   readSourceRows(customerIds: readonly string[] | null): Promise<Dataset>;
+  /**
+   * Optional, for computing in another thread: the lines and events of these customers as JSON
+   * documents. A backend without it is computed on the main thread.
+   */
+  readSourceDocuments?(customerIds: readonly string[]): Promise<SourceDocuments>;
+  /** Optional, with readSourceDocuments: appends derived rows given as cells. */
+  appendDerivedCells?(tables: readonly DerivedCells[]): Promise<void>;
   /** Replaces the derived rows of these customers (null: of everyone). */
   replaceDerived(customerIds: readonly string[] | null, rows: DerivedRows): Promise<void>;
   /** Deletes the derived rows of these customers (null: of everyone), before appending chunks. */

@@ -4,6 +4,7 @@
  * columns, checked by the contract tests). Money and counts are BIGINT, dates DATE, instants
  * TIMESTAMPTZ: nothing passes through a float.
  */
+import { assert } from '../engine/assert.js';
 import type { CalendarDate } from '../engine/calendar/calendar-date.js';
 import type { Instant } from '../engine/calendar/instant.js';
 import type { SubscriptionTimeline, TimelinePoint } from '../engine/compute-movements.js';
@@ -278,6 +279,24 @@ export const DATA_WARNINGS: TableDef<DataWarning & { customerId: string }> = {
 };
 
 export const DERIVED_TABLES = [MOVEMENTS, SUBSCRIPTIONS, TIMELINE_POINTS, CUSTOMER_STATES, ENGINE_REJECTS, DATA_WARNINGS] as const;
+
+/**
+ * Records from JSON documents, each an array of rows and each row an array of cells in the
+ * table's column order (dates as days, instants as epoch milliseconds): how rows cross from the
+ * store to another thread, text being far cheaper to move and parse than objects to clone.
+ */
+export function recordsFromDocuments<R>(table: TableDef<R>, documents: readonly string[]): R[] {
+  const integers = table.columns.flatMap((column, index) => (column.type === 'text' || column.type === 'boolean' ? [] : [index]));
+  const records: R[] = [];
+  for (const document of documents) {
+    for (const cells of JSON.parse(document) as Cell[][]) {
+      // JSON numbers beyond 2^53 would arrive rounded: refuse them.
+      for (const index of integers) assert(cells[index] === null || Number.isSafeInteger(cells[index]), `stored integer out of range in ${table.name}: ${String(cells[index])}`);
+      records.push(table.fromRow(cells));
+    }
+  }
+  return records;
+}
 
 /** Derived rows as the records of each derived table, for both backends to append. */
 export function derivedRecords(rows: DerivedRows): ReadonlyArray<readonly [TableDef<unknown>, readonly unknown[]]> {

@@ -11,12 +11,14 @@ import type { CalendarDate } from '../../engine/calendar/calendar-date.js';
 import type { EngineConfig } from '../../engine/config.js';
 import type { Dataset, InvoiceLine, SubscriptionEvent } from '../../engine/model.js';
 import type { RejectedRow } from '../../engine/movement.js';
+import { availableParallelism } from 'node:os';
 import { compareStrings } from '../../engine/subscription/subscription-state.js';
 import { ConfigurationMismatchError, type MergeCounts, type RunrateStore, type StoreTransaction } from '../../store/store-port.js';
 import { UsageError } from '../errors.js';
 import { fallbackRatesFor } from '../load-dataset-source.js';
 import { configFromFile, configToJson, resolveConfig, type ConfigInput } from '../resolve-config.js';
 import { readImportSources, type ImportBatch, type ReadProgress } from '../import/read-import-sources.js';
+import { deriveWorkerScript, startDeriver, type DerivedChunk } from './derive-in-worker.js';
 import { deriveRows } from './derive-rows.js';
 import { storedLayer } from './stored-config.js';
 
@@ -37,11 +39,15 @@ export interface ImportOptions {
   readonly segmentRows?: number;
   /** Customers computed per chunk (default CHUNK_CUSTOMERS; tests use small ones). */
   readonly chunkCustomers?: number;
+  /** Whether a recompute of several chunks may run the engine in a worker thread (default true). */
+  readonly worker?: boolean;
 }
 
 export interface ComputeProgress {
   readonly customers: number;
   readonly total: number;
+  /** Worker threads running the engine (0: this thread). */
+  readonly workerThreads: number;
 }
 
 export interface ImportOutcome {
@@ -125,19 +131,25 @@ function batchRows(batch: Dataset): SourceRows {
   };
 }
 
+interface RecomputeOptions {
+  /** Where source rows are read: the store, or (a first import held in memory) the batch. */
+  readonly rows?: SourceRows;
+  readonly onProgress?: ((progress: ComputeProgress) => void) | undefined;
+  readonly chunkCustomers?: number | undefined;
+  /** Compute in a worker thread when there are several chunks and the store can (default true). */
+  readonly worker?: boolean | undefined;
+}
+
 /**
  * Recomputes the derived rows of these customers (null: everyone), chunk by chunk: each chunk's
  * source rows are read, computed and appended before the next is read. Customers sharing a
  * subscription id are computed in one chunk, as a whole-dataset computation would see them.
+ * With several chunks, the engine runs in a worker thread while this one reads the next chunk
+ * and appends the previous one: the same chunks, appended in the same order.
  */
-async function recompute(
-  tx: StoreTransaction,
-  config: EngineConfig,
-  customers: readonly string[] | null,
-  rows: SourceRows = tx,
-  onProgress?: (progress: ComputeProgress) => void,
-  chunkSize = CHUNK_CUSTOMERS,
-): Promise<RejectedRow[]> {
+async function recompute(tx: StoreTransaction, config: EngineConfig, customers: readonly string[] | null, options: RecomputeOptions = {}): Promise<RejectedRow[]> {
+  const rows = options.rows ?? tx;
+  const chunkSize = options.chunkCustomers ?? CHUNK_CUSTOMERS;
   const ids = customers ?? (await rows.customersWithRows());
   const chunks: string[][] = [];
   if (ids.length <= chunkSize) {
@@ -154,15 +166,62 @@ async function recompute(
   await tx.deleteDerived(customers);
   const rejects: RejectedRow[] = [];
   let done = 0;
-  for (const chunk of chunks) {
-    const dataset = await rows.readSourceRows(chunk);
-    const derived = deriveRows(dataset, config, await fallbackRatesFor(dataset, config));
-    await tx.appendDerived(derived);
-    for (const { customerId: _customerId, ...reject } of derived.rejects) rejects.push(reject);
+  let workerThreads = 0;
+  const landed = (chunk: readonly string[], chunkRejects: ReadonlyArray<RejectedRow & { customerId: string }>) => {
+    for (const { customerId: _customerId, ...reject } of chunkRejects) rejects.push(reject);
     done += chunk.length;
-    onProgress?.({ customers: done, total: ids.length });
+    options.onProgress?.({ customers: done, total: ids.length, workerThreads });
+  };
+  const script = options.worker === false || chunks.length < 2 || rows !== tx ? null : deriveWorkerScript();
+  if (script !== null && tx.readSourceDocuments && tx.appendDerivedCells) {
+    // One computing thread per core beyond this one (which reads and appends, and shares its core
+    // with DuckDB's), at most two: on 2 cores a second made no difference but memory.
+    workerThreads = Math.min(2, Math.max(1, availableParallelism() - 1));
+    await recomputeInWorker(tx, config, chunks, script, workerThreads, landed);
+  } else {
+    for (const chunk of chunks) {
+      const dataset = await rows.readSourceRows(chunk);
+      const derived = deriveRows(dataset, config, await fallbackRatesFor(dataset, config));
+      await tx.appendDerived(derived);
+      landed(chunk, derived.rejects);
+    }
   }
   return rejects.sort((a, b) => compareStrings(a.file, b.file) || a.line - b.line || compareStrings(a.column, b.column));
+}
+
+async function recomputeInWorker(
+  tx: StoreTransaction,
+  config: EngineConfig,
+  chunks: readonly (readonly string[])[],
+  script: URL,
+  threads: number,
+  landed: (chunk: readonly string[], rejects: DerivedChunk['rejects']) => void,
+): Promise<void> {
+  const readDocuments = tx.readSourceDocuments!.bind(tx);
+  const appendCells = tx.appendDerivedCells!.bind(tx);
+  // Plans and rates once: every chunk uses all of them.
+  const { plans, fxRates } = await tx.readSourceRows([]);
+  const deriver = startDeriver(script, { config, plans, fxRates }, threads);
+  try {
+    // Up to `threads` chunks in the workers while this thread reads the next and appends the oldest.
+    const pending: Array<{ chunk: readonly string[]; result: Promise<DerivedChunk> }> = [];
+    const landOldest = async () => {
+      const oldest = pending.shift()!;
+      const derived = await oldest.result;
+      await appendCells(derived.tables);
+      landed(oldest.chunk, derived.rejects);
+    };
+    for (const chunk of chunks) {
+      const result = deriver.derive(await readDocuments(chunk));
+      // Never leave a rejection unobserved while earlier chunks are appended.
+      result.catch(() => undefined);
+      pending.push({ chunk, result });
+      if (pending.length > threads) await landOldest();
+    }
+    while (pending.length > 0) await landOldest();
+  } finally {
+    await deriver.close();
+  }
 }
 
 /**
@@ -238,7 +297,12 @@ async function landStagedRows(
   const engineRejects =
     touched !== null && touched.length === 0
       ? []
-      : await recompute(tx, config, touched, stored === null && inMemory !== null ? batchRows(inMemory) : tx, options.onComputeProgress, options.chunkCustomers);
+      : await recompute(tx, config, touched, {
+          rows: stored === null && inMemory !== null ? batchRows(inMemory) : tx,
+          onProgress: options.onComputeProgress,
+          chunkCustomers: options.chunkCustomers,
+          worker: options.worker,
+        });
 
   await tx.setMeta(CONFIG_KEY, JSON.stringify(configToJson(config)));
   await tx.setMeta(AS_OF_PINNED_KEY, String(hasAsOf(explicit) || (stored?.asOfPinned ?? false)));
@@ -256,7 +320,7 @@ export async function recomputeStore(
   store: RunrateStore,
   explicit: readonly ConfigInput[],
   today: ImportOptions['today'],
-  onProgress?: (progress: ComputeProgress) => void,
+  options: Pick<ImportOptions, 'onComputeProgress' | 'chunkCustomers' | 'worker'> = {},
 ): Promise<{ config: EngineConfig; rejects: RejectedRow[]; customers: number }> {
   return store.transaction(async (tx) => {
     await tx.lockForWrite();
@@ -264,7 +328,7 @@ export async function recomputeStore(
     if (stored === null) throw new UsageError(`the store ${store.location} holds no data yet: run \`runrate import PATH\` first`);
     const customers = await tx.customersWithRows();
     const config = resolveConfig([storedLayer(stored), ...explicit], { datasetCurrencies: [], today });
-    const rejects = await recompute(tx, config, null, tx, onProgress);
+    const rejects = await recompute(tx, config, null, { onProgress: options.onComputeProgress, chunkCustomers: options.chunkCustomers, worker: options.worker });
     await tx.setMeta(CONFIG_KEY, JSON.stringify(configToJson(config)));
     await tx.setMeta(AS_OF_PINNED_KEY, String(hasAsOf(explicit) || (stored?.asOfPinned ?? false)));
     return { config, rejects, customers: customers.length };

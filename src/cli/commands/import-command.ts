@@ -72,7 +72,7 @@ export function recomputeCommand(run: RunState): Command {
     const store = await openStore(storeLocation(flags), { create: false });
     const progress = importProgress({ quiet: flags.quiet === true, terminal: process.stderr.isTTY === true });
     try {
-      const outcome = await recomputeStore(store, await explicitConfig(flags), today, (computed) => progress.computed(computed));
+      const outcome = await recomputeStore(store, await explicitConfig(flags), today, { onComputeProgress: (computed) => progress.computed(computed) });
       const { keepMonthlyReportFigures } = await import('../../app/store/store-figures.js');
       await keepMonthlyReportFigures(store, today);
       progress.stop();

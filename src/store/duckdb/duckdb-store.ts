@@ -21,6 +21,7 @@ import {
   DATA_WARNINGS,
   DERIVED_TABLES,
   derivedRecords,
+  recordsFromDocuments,
   ENGINE_REJECTS,
   FX_RATES,
   IMPORTS,
@@ -39,12 +40,14 @@ import {
 import {
   StoreBusyError,
   StoreError,
+  type DerivedCells,
   type DerivedRows,
   type ImportRecord,
   type MinorUnitRate,
   type MergeCounts,
   type MergeResult,
   type RunrateStore,
+  type SourceDocuments,
   type StoreSnapshot,
   type StoredReject,
   type StoreTransaction,
@@ -139,36 +142,40 @@ class DuckDbStore implements RunrateStore, StoreTransaction {
   }
 
   /**
-   * Reads a table with a customer_id column as one JSON document per customer: DuckDB's node API
-   * converts values one at a time, which made reading a large table back six times slower than
-   * letting DuckDB write JSON and V8 parse it. Rows come in customer order, and within a customer
-   * in `orderWithin` (default: as stored), so that a read never depends on DuckDB's threads.
+   * A table with a customer_id column as one JSON document per customer (see
+   * recordsFromDocuments): DuckDB's node API converts values one at a time, which made reading a
+   * large table back six times slower than letting DuckDB write JSON and V8 parse it. Rows come
+   * in customer order, and within a customer in `orderWithin` (default: as stored), so that a
+   * read never depends on DuckDB's threads.
    */
-  private async readCustomerRows<R>(table: TableDef<R>, where = '', orderWithin = 'rowid'): Promise<R[]> {
+  private async customerDocuments(table: TableDef<unknown>, where = '', orderWithin = 'rowid'): Promise<string[]> {
     assert(table.columns.some((column) => column.name === 'customer_id'), `${table.name} has no customer_id`);
     const reader = await this.connection.runAndReadAll(
-      `SELECT to_json(list(json_array(${selectList(table as TableDef<unknown>)}) ORDER BY ${orderWithin}))::VARCHAR
+      `SELECT to_json(list(json_array(${selectList(table)}) ORDER BY ${orderWithin}))::VARCHAR
        FROM ${quote(table.name)} ${where} GROUP BY customer_id ORDER BY customer_id`,
     );
-    const integers = table.columns.flatMap((column, index) => (column.type === 'text' || column.type === 'boolean' ? [] : [index]));
-    const records: R[] = [];
-    for (const [document] of reader.getRows()) {
-      for (const cells of JSON.parse(document as string) as Cell[][]) {
-        // JSON numbers beyond 2^53 would arrive rounded: refuse them, as toCell does.
-        for (const index of integers) assert(cells[index] === null || Number.isSafeInteger(cells[index]), `stored integer out of range in ${table.name}: ${String(cells[index])}`);
-        records.push(table.fromRow(cells));
-      }
-    }
-    return records;
+    return reader.getRows().map(([document]) => document as string);
+  }
+
+  private async readCustomerRows<R>(table: TableDef<R>, where = '', orderWithin = 'rowid'): Promise<R[]> {
+    return recordsFromDocuments(table, await this.customerDocuments(table as TableDef<unknown>, where, orderWithin));
   }
 
   /** `temp`: the table is a temporary one (staging), which DuckDB keeps in the `temp` catalog. */
   private async appendRows<R>(tableName: string, table: TableDef<R>, records: readonly R[], temp = false): Promise<void> {
-    if (records.length === 0) return;
+    await this.appendEach(tableName, table as TableDef<unknown>, records.length, (index) => table.toRow(records[index]!), temp);
+  }
+
+  private async appendCells(tableName: string, table: TableDef<unknown>, rows: ReadonlyArray<ReadonlyArray<Cell>>): Promise<void> {
+    await this.appendEach(tableName, table, rows.length, (index) => rows[index]!);
+  }
+
+  private async appendEach(tableName: string, table: TableDef<unknown>, count: number, cellsOf: (index: number) => ReadonlyArray<Cell>, temp = false): Promise<void> {
+    if (count === 0) return;
     const appender = temp ? await this.connection.createAppender(tableName, 'main', 'temp') : await this.connection.createAppender(tableName);
     try {
-      for (const record of records) {
-        const cells = table.toRow(record);
+      for (let index = 0; index < count; index++) {
+        const cells = cellsOf(index);
         for (let i = 0; i < table.columns.length; i++) append(appender, table.columns[i]!, cells[i] ?? null);
         appender.endRow();
       }
@@ -384,17 +391,20 @@ class DuckDbStore implements RunrateStore, StoreTransaction {
     return this.customerQuery(`SELECT customer_id FROM invoice_lines UNION SELECT customer_id FROM subscription_events`);
   }
 
+  /** The condition selecting these customers' rows (null: everyone), after filling selected_customers. */
+  private async customersWhere(customerIds: readonly string[] | null): Promise<string> {
+    if (customerIds === null) return '';
+    await this.selectCustomers(customerIds);
+    // The range as constants, besides the join: DuckDB then skips the row groups outside it by
+    // their min/max, which matters when a recompute reads a large table chunk by chunk.
+    const [range] = await this.rows(`SELECT min(customer_id), max(customer_id) FROM selected_customers`);
+    const [low, high] = range ?? [null, null];
+    const between = typeof low === 'string' && typeof high === 'string' ? ` AND customer_id BETWEEN ${sqlString(low)} AND ${sqlString(high)}` : '';
+    return `WHERE customer_id IN (SELECT customer_id FROM selected_customers)${between}`;
+  }
+
   async readSourceRows(customerIds: readonly string[] | null): Promise<Dataset> {
-    let where = '';
-    if (customerIds !== null) {
-      await this.selectCustomers(customerIds);
-      // The range as constants, besides the join: DuckDB then skips the row groups outside it by
-      // their min/max, which matters when a recompute reads a large table chunk by chunk.
-      const [range] = await this.rows(`SELECT min(customer_id), max(customer_id) FROM selected_customers`);
-      const [low, high] = range ?? [null, null];
-      const between = typeof low === 'string' && typeof high === 'string' ? ` AND customer_id BETWEEN ${sqlString(low)} AND ${sqlString(high)}` : '';
-      where = `WHERE customer_id IN (SELECT customer_id FROM selected_customers)${between}`;
-    }
+    const where = await this.customersWhere(customerIds);
     return {
       customers: [],
       plans: await this.readTable(PLANS),
@@ -402,6 +412,23 @@ class DuckDbStore implements RunrateStore, StoreTransaction {
       subscriptionEvents: await this.readCustomerRows(SUBSCRIPTION_EVENTS, where),
       fxRates: await this.readTable(FX_RATES),
     };
+  }
+
+  async readSourceDocuments(customerIds: readonly string[]): Promise<SourceDocuments> {
+    const where = await this.customersWhere(customerIds);
+    return {
+      invoiceLines: await this.customerDocuments(INVOICE_LINES as TableDef<unknown>, where),
+      subscriptionEvents: await this.customerDocuments(SUBSCRIPTION_EVENTS as TableDef<unknown>, where),
+    };
+  }
+
+  async appendDerivedCells(tables: readonly DerivedCells[]): Promise<void> {
+    await this.forgetReportFigures();
+    for (const { table, rows } of tables) {
+      const definition = DERIVED_TABLES.find((derived) => derived.name === table);
+      assert(definition !== undefined, `not a derived table: ${table}`);
+      await this.appendCells(table, definition as TableDef<unknown>, rows);
+    }
   }
 
   async replaceDerived(customerIds: readonly string[] | null, rows: DerivedRows): Promise<void> {
@@ -456,7 +483,7 @@ class DuckDbStore implements RunrateStore, StoreTransaction {
   async snapshot(): Promise<StoreSnapshot> {
     return this.transaction(async () => {
       const customers = await this.readCustomerRows(CUSTOMERS);
-      const customerIds = await this.customerQuery(`SELECT customer_id FROM customers UNION SELECT customer_id FROM invoice_lines UNION SELECT customer_id FROM subscription_events`);
+      const customerIds = await this.customerQuery(`SELECT customer_id FROM customers UNION SELECT customer_id FROM invoice_lines UNION SELECT customer_id FROM subscription_events ORDER BY customer_id`);
       const subscriptions = await this.readCustomerRows(SUBSCRIPTIONS);
       const points = await this.readCustomerRows(TIMELINE_POINTS, '', 'subscription_id, date');
       return {
