@@ -23,17 +23,58 @@ async function rows(connection: DuckDBConnection, sql: string, values: string[] 
 
 const int = (value: unknown): number => (value === null || value === undefined ? 0 : Number(value));
 
+/** The rate of each foreign currency on each period's year-ago day (nrr_12m), as exact integers. */
+export type RatesThen = ReadonlyArray<readonly [idx: number, currency: string, num: string, den: string]>;
+
+export interface PeriodFiguresOptions {
+  /**
+   * Only the customers in this temporary table (one customer_id column): their share of every
+   * figure. Every figure is a sum over customers (MRR, counts of paying, new … customers, the
+   * retained base, nrr_12m's sums), so the shares of a partition add up to the whole; kept
+   * figures are updated that way when a few customers change.
+   */
+  readonly customersTable?: string;
+  /** The year-ago rates to use instead of asking `rates` (the ones kept with the figures). */
+  readonly ratesThen?: RatesThen;
+}
+
+export interface ComputedFigures {
+  readonly figures: PeriodFigures[];
+  readonly ratesThen: RatesThen;
+  /** The foreign currencies the rates were looked up for: the subscriptions' at the time. */
+  readonly foreignCurrencies: readonly string[];
+}
+
+const NUMERIC_FIGURES = [
+  'mrrStart', 'mrr', 'new', 'expansion', 'contraction', 'churn', 'reactivation', 'fx',
+  'customers', 'customersStart', 'newCustomers', 'reactivatedCustomers', 'churnedCustomers',
+  'retainedExpansion', 'retainedContraction', 'retainedChurn', 'yearAgoMrr', 'yearAgoCustomersMrrNow',
+] as const satisfies ReadonlyArray<keyof PeriodFigures>;
+
+/** `figures` with `sign` × `share` added, period by period (shares from `customersTable`). */
+export function addShares(figures: readonly PeriodFigures[], share: readonly PeriodFigures[], sign: 1 | -1): PeriodFigures[] {
+  return figures.map((entry, index) => {
+    const part = share[index]!;
+    const sum: Record<string, unknown> = { ...entry };
+    for (const key of NUMERIC_FIGURES) sum[key] = entry[key] + sign * part[key];
+    return sum as unknown as PeriodFigures;
+  });
+}
+
 /**
  * `fullUntil`: periods from this index on only need their counts (LTV's look-back months), not
- * the retained base of NRR nor nrr_12m.
+ * the retained base of NRR nor nrr_12m. Returns the figures and the year-ago rates used.
  */
 export async function duckdbPeriodFigures(
   connection: DuckDBConnection,
   periods: readonly Period[],
   fullUntil: number,
   reportingCurrency: string,
-  rates: () => Promise<MinorUnitRate>,
-): Promise<PeriodFigures[]> {
+  rates: (() => Promise<MinorUnitRate>) | null,
+  options: PeriodFiguresOptions = {},
+): Promise<ComputedFigures> {
+  // `AND <column> IN (the customers)`, or nothing for the whole business.
+  const onlyChosen = (column: string) => (options.customersTable === undefined ? '' : `AND ${column} IN (SELECT customer_id FROM ${options.customersTable})`);
   // The periods, with the two other days each one looks at.
   await connection.run(`CREATE OR REPLACE TEMP TABLE report_periods (idx INTEGER, first DATE, last DATE, day_before DATE, year_before DATE)`);
   const periodAppender = await connection.createAppender('report_periods', 'main', 'temp');
@@ -60,7 +101,7 @@ export async function duckdbPeriodFigures(
        SELECT date, sum(amount) AS amount, sum(paying) AS paying FROM (
          SELECT valid_from AS date, mrr - coalesce(lag(mrr) OVER w, 0) AS amount,
                 (CASE WHEN mrr > 0 THEN 1 ELSE 0 END) - coalesce(lag(CASE WHEN mrr > 0 THEN 1 ELSE 0 END) OVER w, 0) AS paying
-         FROM customer_states WINDOW w AS (PARTITION BY customer_id ORDER BY valid_from))
+         FROM customer_states WHERE true ${onlyChosen('customer_id')} WINDOW w AS (PARTITION BY customer_id ORDER BY valid_from))
        GROUP BY date)`,
   );
 
@@ -87,7 +128,8 @@ export async function duckdbPeriodFigures(
   await connection.run(
     `CREATE OR REPLACE TEMP TABLE period_movements AS
      SELECT p.idx, p.day_before, m.customer_id, m.type, m.amount
-     FROM movements m JOIN report_periods p ON m.date >= p.first AND m.date <= p.last`,
+     FROM movements m JOIN report_periods p ON m.date >= p.first AND m.date <= p.last
+     WHERE true ${onlyChosen('m.customer_id')}`,
   );
   for (const [idx, type, amount, distinct] of await rows(
     connection,
@@ -118,23 +160,31 @@ export async function duckdbPeriodFigures(
 
   // nrr_12m: the customers paying 12 months before `last`, their MRR then, and now at the rates
   // of then. Subscriptions in the reporting currency need no rate.
-  const foreign = (await rows(connection, `SELECT DISTINCT currency FROM subscriptions WHERE currency <> $1`, [reportingCurrency])).map(([c]) => String(c));
   await connection.run(`CREATE OR REPLACE TEMP TABLE rates_then (idx INTEGER, currency VARCHAR, num HUGEINT, den HUGEINT)`);
-  if (foreign.length > 0) {
+  let ratesThen: RatesThen = options.ratesThen ?? [];
+  let foreign: string[] = [];
+  if (options.ratesThen === undefined) {
+    foreign = (await rows(connection, `SELECT DISTINCT currency FROM subscriptions WHERE currency <> $1 ORDER BY 1`, [reportingCurrency])).map(([c]) => String(c));
     // Rates are loaded only when some subscription needs converting.
-    const rateAt = await rates();
-    const rateAppender = await connection.createAppender('rates_then', 'main', 'temp');
+    const rateAt = foreign.length > 0 && rates !== null ? await rates() : null;
+    const found: Array<readonly [number, string, string, string]> = [];
     periods.slice(0, fullUntil).forEach((period, idx) => {
-      for (const currency of foreign) {
-        const rate = rateAt(currency, addMonths(period.last, -12));
-        if (!rate) continue;
-        rateAppender.appendInteger(idx);
-        rateAppender.appendVarchar(currency);
-        rateAppender.appendHugeInt(rate.num);
-        rateAppender.appendHugeInt(rate.den);
-        rateAppender.endRow();
+      for (const currency of rateAt === null ? [] : foreign) {
+        const rate = rateAt!(currency, addMonths(period.last, -12));
+        if (rate) found.push([idx, currency, String(rate.num), String(rate.den)]);
       }
     });
+    ratesThen = found;
+  }
+  if (ratesThen.length > 0) {
+    const rateAppender = await connection.createAppender('rates_then', 'main', 'temp');
+    for (const [idx, currency, num, den] of ratesThen) {
+      rateAppender.appendInteger(idx);
+      rateAppender.appendVarchar(currency);
+      rateAppender.appendHugeInt(BigInt(num));
+      rateAppender.appendHugeInt(BigInt(den));
+      rateAppender.endRow();
+    }
     rateAppender.flushSync();
     rateAppender.closeSync();
   }
@@ -142,7 +192,7 @@ export async function duckdbPeriodFigures(
     `CREATE OR REPLACE TEMP TABLE year_ago_base AS
      SELECT p.idx, p.last, c.customer_id, c.mrr
      FROM customer_states c JOIN report_periods p ON c.valid_from <= p.year_before AND p.year_before < c.valid_to
-     WHERE c.mrr > 0 AND p.idx < ${fullUntil}`,
+     WHERE c.mrr > 0 AND p.idx < ${fullUntil} ${onlyChosen('c.customer_id')}`,
   );
   for (const [idx, then] of await rows(connection, `SELECT idx, sum(mrr) FROM year_ago_base GROUP BY idx`)) figures[int(idx)]!.yearAgoMrr = int(then);
   for (const [idx, now] of await rows(
@@ -163,5 +213,5 @@ export async function duckdbPeriodFigures(
   )) {
     figures[int(idx)]!.yearAgoCustomersMrrNow = int(now);
   }
-  return figures;
+  return { figures, ratesThen, foreignCurrencies: foreign };
 }

@@ -13,7 +13,7 @@ import type { Dataset, FxRate } from '../../engine/model.js';
 import type { Movement } from '../../engine/movement.js';
 import type { PeriodFigures } from '../../engine/report/metrics-report.js';
 import type { Period } from '../../engine/report/period.js';
-import { duckdbPeriodFigures } from './duckdb-period-figures.js';
+import { addShares, duckdbPeriodFigures, type ComputedFigures } from './duckdb-period-figures.js';
 import { assert } from '../../engine/assert.js';
 import {
   assembleTimelines,
@@ -56,6 +56,20 @@ import { DUCKDB_MIGRATIONS } from './duckdb-migrations.js';
 import { SourceRowStaging } from '../merge-source-rows.js';
 
 const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+/** What a kept answer is for (its key), and what is kept: the figures and the rates they used. */
+interface KeptRequest {
+  readonly reportingCurrency: string;
+  readonly periods: readonly Period[];
+  readonly lookbackMonths: readonly Period[];
+}
+type KeptValue = ComputedFigures;
+
+/** The figures of a kept answer; versions before the rates were kept stored the list alone. */
+function keptFigures(json: string): PeriodFigures[] {
+  const value = JSON.parse(json) as KeptValue | PeriodFigures[];
+  return Array.isArray(value) ? value : value.figures;
+}
 const sqlString = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
 /** The SELECT expression that reads a column as a plain JS cell (days, epoch ms, integers). */
@@ -150,11 +164,26 @@ class DuckDbStore implements RunrateStore, StoreTransaction {
    */
   private async customerDocuments(table: TableDef<unknown>, where = '', orderWithin = 'rowid'): Promise<string[]> {
     assert(table.columns.some((column) => column.name === 'customer_id'), `${table.name} has no customer_id`);
+    if (where === '') return this.tableDocuments(table, orderWithin);
     const reader = await this.connection.runAndReadAll(
       `SELECT to_json(list(json_array(${selectList(table)}) ORDER BY ${orderWithin}))::VARCHAR
        FROM ${quote(table.name)} ${where} GROUP BY customer_id ORDER BY customer_id`,
     );
     return reader.getRows().map(([document]) => document as string);
+  }
+
+  /**
+   * A whole table in the same order and form, streamed a data chunk at a time: grouping every
+   * customer's rows into lists at once held them all in DuckDB's memory, past its limit at a
+   * million customers, where a sorted stream spills.
+   */
+  private async tableDocuments(table: TableDef<unknown>, orderWithin: string): Promise<string[]> {
+    const result = await this.connection.stream(`SELECT json_array(${selectList(table)})::VARCHAR FROM ${quote(table.name)} ORDER BY customer_id, ${orderWithin}`);
+    const documents: string[] = [];
+    for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+      documents.push(`[${(chunk.getColumnValues(0) as string[]).join(',')}]`);
+    }
+    return documents;
   }
 
   private async readCustomerRows<R>(table: TableDef<R>, where = '', orderWithin = 'rowid'): Promise<R[]> {
@@ -332,8 +361,11 @@ class DuckDbStore implements RunrateStore, StoreTransaction {
   }
 
   async mergeStagedRows(): Promise<MergeResult> {
-    await this.forgetReportFigures();
-    return this.staging.merge();
+    const result = await this.staging.merge();
+    // Kept figures depend on the source rows through the derived rows (whose changes update
+    // them) and, for nrr_12m, on the exchange rates.
+    if (result.ratesChanged) await this.forgetReportFigures();
+    return result;
   }
 
   private async customerQuery(sql: string): Promise<string[]> {
@@ -441,8 +473,47 @@ class DuckDbStore implements RunrateStore, StoreTransaction {
     if (this.keepsReportFigures) await this.connection.run(`DELETE FROM report_figures`);
   }
 
+  /**
+   * Adds (sign 1) or takes away (sign -1) the share of the customers in `selected_customers` in
+   * every kept answer: each figure is a sum over customers, so removing the changed customers'
+   * old share and adding their new one gives what a computation over every row would (a test
+   * compares). A kept answer that cannot be updated so (kept by an older version, or the
+   * customers bring a currency its year-ago rates were not looked up for) is dropped instead.
+   */
+  private async adjustKeptFigures(sign: 1 | -1): Promise<void> {
+    if (!this.keepsReportFigures) return;
+    const kept = (await this.connection.runAndReadAll(`SELECT request_key, figures_json FROM report_figures`)).getRows();
+    if (kept.length === 0) return;
+    for (const [keyJson, valueJson] of kept) {
+      const request = JSON.parse(keyJson as string) as KeptRequest;
+      const value = JSON.parse(valueJson as string) as KeptValue | PeriodFigures[];
+      const currencies = Array.isArray(value)
+        ? null
+        : (await this.rows(`SELECT DISTINCT currency FROM subscriptions WHERE currency <> $1 AND customer_id IN (SELECT customer_id FROM selected_customers)`.replace('$1', sqlString(request.reportingCurrency)))).map(([currency]) => String(currency));
+      if (Array.isArray(value) || currencies === null || currencies.some((currency) => !value.foreignCurrencies.includes(currency))) {
+        await this.connection.run(`DELETE FROM report_figures WHERE request_key = $1`, [keyJson as string]);
+        continue;
+      }
+      const all = [...request.periods, ...request.lookbackMonths];
+      const share = await duckdbPeriodFigures(this.connection, all, request.periods.length, request.reportingCurrency, null, {
+        customersTable: 'selected_customers',
+        ratesThen: value.ratesThen,
+      });
+      const updated: KeptValue = { ...value, figures: addShares(value.figures, share.figures, sign) };
+      await this.connection.run(`UPDATE report_figures SET figures_json = $2 WHERE request_key = $1`, [keyJson as string, JSON.stringify(updated)]);
+    }
+  }
+
+  /** Kept answers without these customers' current derived rows (null: forgets them all). */
+  private async withoutKeptShares(customerIds: readonly string[] | null): Promise<void> {
+    if (customerIds === null) return this.forgetReportFigures();
+    if (customerIds.length === 0 || !this.keepsReportFigures) return;
+    await this.selectCustomers(customerIds);
+    await this.adjustKeptFigures(-1);
+  }
+
   async deleteDerived(customerIds: readonly string[] | null): Promise<void> {
-    await this.forgetReportFigures();
+    await this.withoutKeptShares(customerIds);
     if (customerIds !== null) await this.selectCustomers(customerIds);
     for (const table of DERIVED_TABLES) {
       await this.connection.run(
@@ -452,8 +523,14 @@ class DuckDbStore implements RunrateStore, StoreTransaction {
   }
 
   async appendDerived(rows: DerivedRows): Promise<void> {
-    await this.forgetReportFigures();
+    // The customers' share before (none, after deleteDerived) out, their share after in.
+    const customers = [...new Set([...rows.movements.map((m) => m.customerId), ...rows.timelines.map((t) => t.customerId)])];
+    await this.withoutKeptShares(customers);
     for (const [table, records] of derivedRecords(rows)) await this.appendRows(table.name, table, records);
+    if (customers.length > 0 && this.keepsReportFigures) {
+      await this.selectCustomers(customers);
+      await this.adjustKeptFigures(1);
+    }
   }
 
   async nextImportId(): Promise<number> {
@@ -552,22 +629,24 @@ class DuckDbStore implements RunrateStore, StoreTransaction {
     rates: () => Promise<MinorUnitRate>,
   ): Promise<{ periods: PeriodFigures[]; lookbackMonths: PeriodFigures[] }> {
     return this.transaction(async () => {
-      // The figures are a function of the request and the stored rows; the rows' changes empty
-      // the table, so a kept answer is always current.
-      const requestKey = JSON.stringify({ reportingCurrency, periods, lookbackMonths });
+      // The figures are a function of the request and the stored rows; every change to the rows
+      // updates or empties them in its transaction, so a kept answer is always current.
+      const requestKey = JSON.stringify({ reportingCurrency, periods, lookbackMonths } satisfies KeptRequest);
       const kept = this.keepsReportFigures ? await this.connection.runAndReadAll(`SELECT figures_json FROM report_figures WHERE request_key = $1`, [requestKey]) : null;
       const keptJson = kept?.getRows()[0]?.[0];
       let all: PeriodFigures[];
       if (typeof keptJson === 'string') {
-        all = JSON.parse(keptJson) as PeriodFigures[];
+        all = keptFigures(keptJson);
       } else {
         // One run for both lists: the spans are built once.
-        all = await duckdbPeriodFigures(this.connection, [...periods, ...lookbackMonths], periods.length, reportingCurrency, rates);
-        if (this.keepsReportFigures) await this.connection.run(`INSERT OR REPLACE INTO report_figures VALUES ($1, $2)`, [requestKey, JSON.stringify(all)]);
+        const computed = await duckdbPeriodFigures(this.connection, [...periods, ...lookbackMonths], periods.length, reportingCurrency, rates);
+        all = computed.figures;
+        if (this.keepsReportFigures) await this.connection.run(`INSERT OR REPLACE INTO report_figures VALUES ($1, $2)`, [requestKey, JSON.stringify(computed satisfies KeptValue)]);
       }
       return { periods: all.slice(0, periods.length), lookbackMonths: all.slice(periods.length) };
     });
   }
+
 
   async close(): Promise<void> {
     await this.queue;
