@@ -327,16 +327,25 @@ class DuckDbStore implements RunrateStore, StoreTransaction {
       read === distinct
         ? staging
         : `(SELECT * EXCLUDE (row_order) FROM (SELECT *, row_number() OVER (PARTITION BY ${keyList} ORDER BY rowid DESC) AS row_order FROM ${staging}) WHERE row_order = 1)`;
+    // The stored rows with a staged key first, found by the key columns alone: comparing every
+    // column against the whole table read all of it (0.56 s of a 1,000-line import at L).
+    const stored = `stored_${table.name}`;
+    await this.connection.run(
+      keys.length === 1
+        ? `CREATE OR REPLACE TEMP TABLE ${stored} AS SELECT * FROM ${name} WHERE ${keyList} IN (SELECT ${keyList} FROM ${staging})`
+        : `CREATE OR REPLACE TEMP TABLE ${stored} AS SELECT m.* FROM ${name} m JOIN (SELECT DISTINCT ${keyList} FROM ${staging}) s ON ${keyMatch}`,
+    );
     await this.connection.run(
       `CREATE OR REPLACE TEMP TABLE ${changed} AS
        SELECT * FROM ${latest} s
-       WHERE NOT EXISTS (SELECT 1 FROM ${name} m WHERE ${keyMatch} AND ${sameRow})`,
+       WHERE NOT EXISTS (SELECT 1 FROM ${stored} m WHERE ${keyMatch} AND ${sameRow})`,
     );
     const [counts] = await this.rows(
       `SELECT
-         (SELECT count(*) FROM ${changed} s WHERE NOT EXISTS (SELECT 1 FROM ${name} m WHERE ${keyMatch})),
+         (SELECT count(*) FROM ${changed} s WHERE NOT EXISTS (SELECT 1 FROM ${stored} m WHERE ${keyMatch})),
          (SELECT count(*) FROM ${changed})`,
     );
+    await this.connection.run(`DROP TABLE IF EXISTS temp.${stored}`);
     const [added, changedCount] = counts!.map(Number) as [number, number];
     return { counts: { read, new: added, replaced: changedCount - added, unchanged: distinct - changedCount }, changed };
   }
@@ -523,14 +532,18 @@ class DuckDbStore implements RunrateStore, StoreTransaction {
   }
 
   async appendDerived(rows: DerivedRows): Promise<void> {
-    // The customers' share before (none, after deleteDerived) out, their share after in.
+    // The customers' share after the append goes into the kept answers. Before it, their share
+    // is none when deleteDerived removed their rows (as every recompute does); if some are left,
+    // that share comes out first.
     const customers = [...new Set([...rows.movements.map((m) => m.customerId), ...rows.timelines.map((t) => t.customerId)])];
-    await this.withoutKeptShares(customers);
-    for (const [table, records] of derivedRecords(rows)) await this.appendRows(table.name, table, records);
-    if (customers.length > 0 && this.keepsReportFigures) {
+    const adjust = customers.length > 0 && this.keepsReportFigures && Number((await this.rows(`SELECT count(*) FROM report_figures`))[0]![0]) > 0;
+    if (adjust) {
       await this.selectCustomers(customers);
-      await this.adjustKeptFigures(1);
+      const [left] = await this.rows(`SELECT count(*) FROM customer_states WHERE customer_id IN (SELECT customer_id FROM selected_customers)`);
+      if (Number(left![0]) > 0) await this.adjustKeptFigures(-1);
     }
+    for (const [table, records] of derivedRecords(rows)) await this.appendRows(table.name, table, records);
+    if (adjust) await this.adjustKeptFigures(1);
   }
 
   async nextImportId(): Promise<number> {
