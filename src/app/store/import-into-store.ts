@@ -141,11 +141,11 @@ interface RecomputeOptions {
 }
 
 /**
- * Recomputes the derived rows of these customers (null: everyone), chunk by chunk: each chunk's
- * source rows are read, computed and appended before the next is read. Customers sharing a
- * subscription id are computed in one chunk, as a whole-dataset computation would see them.
- * With several chunks, the engine runs in a worker thread while this one reads the next chunk
- * and appends the previous one: the same chunks, appended in the same order.
+ * Recomputes the derived rows of these customers (null: everyone), chunk by chunk, so that
+ * memory holds a chunk or two whatever the size of the store. Customers sharing a subscription id
+ * are computed in one chunk, as a whole-dataset computation would see them. With several chunks,
+ * the engine runs in a worker thread while this one reads the next chunk and appends the previous
+ * one: the same chunks, appended in the same order as on this thread alone.
  */
 async function recompute(tx: StoreTransaction, config: EngineConfig, customers: readonly string[] | null, options: RecomputeOptions = {}): Promise<RejectedRow[]> {
   const rows = options.rows ?? tx;
