@@ -498,7 +498,14 @@ class DuckDbStore implements RunrateStore, StoreTransaction {
       const value = JSON.parse(valueJson as string) as KeptValue | PeriodFigures[];
       const currencies = Array.isArray(value)
         ? null
-        : (await this.rows(`SELECT DISTINCT currency FROM subscriptions WHERE currency <> $1 AND customer_id IN (SELECT customer_id FROM selected_customers)`.replace('$1', sqlString(request.reportingCurrency)))).map(([currency]) => String(currency));
+        : (
+            await this.connection.runAndReadAll(
+              `SELECT DISTINCT currency FROM subscriptions WHERE currency <> $1 AND customer_id IN (SELECT customer_id FROM selected_customers)`,
+              [request.reportingCurrency],
+            )
+          )
+            .getRows()
+            .map(([currency]) => String(currency));
       if (Array.isArray(value) || currencies === null || currencies.some((currency) => !value.foreignCurrencies.includes(currency))) {
         await this.connection.run(`DELETE FROM report_figures WHERE request_key = $1`, [keyJson as string]);
         continue;
