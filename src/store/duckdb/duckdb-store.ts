@@ -520,21 +520,17 @@ class DuckDbStore implements RunrateStore, StoreTransaction {
     }
   }
 
-  /** Kept answers without these customers' current derived rows (null: forgets them all). */
-  private async withoutKeptShares(customerIds: readonly string[] | null): Promise<void> {
-    if (customerIds === null) return this.forgetReportFigures();
-    if (customerIds.length === 0 || !this.keepsReportFigures) return;
-    await this.selectCustomers(customerIds);
-    await this.adjustKeptFigures(-1);
-  }
-
   async deleteDerived(customerIds: readonly string[] | null): Promise<void> {
-    await this.withoutKeptShares(customerIds);
-    if (customerIds !== null) await this.selectCustomers(customerIds);
+    if (customerIds === null) {
+      await this.forgetReportFigures();
+      for (const table of DERIVED_TABLES) await this.connection.run(`DELETE FROM ${quote(table.name)}`);
+      return;
+    }
+    await this.selectCustomers(customerIds);
+    // Their share leaves the kept answers with their rows.
+    if (customerIds.length > 0) await this.adjustKeptFigures(-1);
     for (const table of DERIVED_TABLES) {
-      await this.connection.run(
-        customerIds === null ? `DELETE FROM ${quote(table.name)}` : `DELETE FROM ${quote(table.name)} WHERE customer_id IN (SELECT customer_id FROM selected_customers)`,
-      );
+      await this.connection.run(`DELETE FROM ${quote(table.name)} WHERE customer_id IN (SELECT customer_id FROM selected_customers)`);
     }
   }
 
