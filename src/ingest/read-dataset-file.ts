@@ -44,7 +44,7 @@ export interface ReadDatasetFileOptions<K extends DatasetFileKind = DatasetFileK
   /** Default: from the extension (`.csv`, `.ndjson`). */
   readonly format?: DatasetFileFormat;
   /**
-   * Unique keys (ids) already taken, with where: pass the same map to the files of one kind so
+   * Unique keys (ids) already taken, with where: pass the same registry to the files of one kind so
    * that a duplicate across them is found too. Filled with this file's keys.
    */
   readonly seen?: ClaimedKeys;

@@ -61,7 +61,7 @@ describe('the engine in a worker thread', () => {
     expect(rejects[0]).toBe(rejects[1]);
   });
 
-  test('an error in the worker rejects the chunk with its message, and the next chunks too', async () => {
+  test('an error in the worker rejects that chunk with its message; the next chunk is still computed', async () => {
     const script = deriveWorkerScript();
     expect(script).not.toBeNull();
     const config = { currency: 'USD', timezone: 'UTC', weekStartsOn: 'monday', churnRecognition: 'cancel-effective', renewalGraceDays: 7, reactivationWindowDays: null, discounts: 'net', fx: { rateDate: 'movement', fixedDate: null }, asOf: isoDate('2025-01-01') };

@@ -61,6 +61,27 @@ export function addShares(figures: readonly PeriodFigures[], share: readonly Per
   });
 }
 
+/** The subscriptions' foreign currencies, and the rate of each on each period's year-ago day. */
+async function lookUpRatesThen(
+  connection: DuckDBConnection,
+  periods: readonly Period[],
+  reportingCurrency: string,
+  rates: (() => Promise<MinorUnitRate>) | null,
+): Promise<{ ratesThen: RatesThen; foreign: string[] }> {
+  const foreign = (await rows(connection, `SELECT DISTINCT currency FROM subscriptions WHERE currency <> $1 ORDER BY 1`, [reportingCurrency])).map(([c]) => String(c));
+  // Rates are loaded only when some subscription needs converting.
+  if (foreign.length === 0 || rates === null) return { ratesThen: [], foreign };
+  const rateAt = await rates();
+  const ratesThen: Array<readonly [number, string, string, string]> = [];
+  periods.forEach((period, idx) => {
+    for (const currency of foreign) {
+      const rate = rateAt(currency, addMonths(period.last, -12));
+      if (rate) ratesThen.push([idx, currency, String(rate.num), String(rate.den)]);
+    }
+  });
+  return { ratesThen, foreign };
+}
+
 /**
  * `fullUntil`: periods from this index on only need their counts (LTV's look-back months), not
  * the retained base of NRR nor nrr_12m. Returns the figures and the year-ago rates used.
@@ -174,21 +195,8 @@ export async function duckdbPeriodFigures(
   // nrr_12m: the customers paying 12 months before `last`, their MRR then, and now at the rates
   // of then. Subscriptions in the reporting currency need no rate.
   await connection.run(`CREATE OR REPLACE TEMP TABLE rates_then (idx INTEGER, currency VARCHAR, num HUGEINT, den HUGEINT)`);
-  let ratesThen: RatesThen = options.ratesThen ?? [];
-  let foreign: string[] = [];
-  if (options.ratesThen === undefined) {
-    foreign = (await rows(connection, `SELECT DISTINCT currency FROM subscriptions WHERE currency <> $1 ORDER BY 1`, [reportingCurrency])).map(([c]) => String(c));
-    // Rates are loaded only when some subscription needs converting.
-    const rateAt = foreign.length > 0 && rates !== null ? await rates() : null;
-    const found: Array<readonly [number, string, string, string]> = [];
-    periods.slice(0, fullUntil).forEach((period, idx) => {
-      for (const currency of rateAt === null ? [] : foreign) {
-        const rate = rateAt!(currency, addMonths(period.last, -12));
-        if (rate) found.push([idx, currency, String(rate.num), String(rate.den)]);
-      }
-    });
-    ratesThen = found;
-  }
+  const { ratesThen, foreign } =
+    options.ratesThen !== undefined ? { ratesThen: options.ratesThen, foreign: [] } : await lookUpRatesThen(connection, periods.slice(0, fullUntil), reportingCurrency, rates);
   if (ratesThen.length > 0) {
     const rateAppender = await connection.createAppender('rates_then', 'main', 'temp');
     for (const [idx, currency, num, den] of ratesThen) {
