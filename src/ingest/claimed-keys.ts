@@ -22,6 +22,10 @@ export class ClaimedKeys {
     this.places.set(key, where.line * MAX_FILES + file);
   }
 
+  isEmpty(): boolean {
+    return this.places.size === 0;
+  }
+
   /** Where the key was first claimed, or undefined when it is free. */
   firstClaim(key: string): SourceRef | undefined {
     const place = this.places.get(key);

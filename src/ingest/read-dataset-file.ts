@@ -2,11 +2,14 @@
  * Reads one canonical file (CSV or NDJSON) of a known kind into records, rejected rows and
  * warnings. Row problems are data; only problems with the file as a whole throw `DatasetError`.
  */
-import type { SourceRef } from '../engine/model.js';
+import { stat } from 'node:fs/promises';
 import Papa from 'papaparse';
+import { assert } from '../engine/assert.js';
+import type { SourceRef } from '../engine/model.js';
 import type { RejectedRow } from '../engine/movement.js';
 import { DatasetError } from './dataset-error.js';
 import { ClaimedKeys } from './claimed-keys.js';
+import { isBulkCsvKind, type BulkCsvKind, type CsvBulkStager } from './csv-bulk-stager.js';
 import { datasetFileFormat, type DatasetFileFormat, type DatasetFileKind, type DatasetRecordByKind } from './dataset-file-kind.js';
 import type { Cell } from './field-schemas.js';
 import { customerRows } from './parse-customers.js';
@@ -16,6 +19,7 @@ import { planRows } from './parse-plans.js';
 import { subscriptionEventRows } from './parse-subscription-events.js';
 import { readCsvRows } from './read-csv-rows.js';
 import { readNdjsonRows } from './read-ndjson-rows.js';
+import { plainCsvHeader, type PlainCsv } from './plain-csv-header.js';
 import { parseRow, type RowKind } from './row-kind.js';
 import { ownString, StringPool } from './string-pool.js';
 
@@ -60,6 +64,12 @@ export interface ReadDatasetFileOptions<K extends DatasetFileKind = DatasetFileK
    * after the last object.
    */
   readonly segments?: { readonly rows: number; readonly sink: (records: readonly DatasetRecordByKind[K][]) => Promise<void> };
+  /**
+   * With `segments`, for a plain CSV file of a kind it takes and a fresh `seen` registry: the store
+   * loads the file itself, and only the rows it cannot vouch for are parsed here (see
+   * csv-bulk-stager). The registry is left empty, so a later file of the kind must not share it.
+   */
+  readonly bulk?: CsvBulkStager;
 }
 
 type ColumnRole = 'known' | 'attribute' | 'ignored';
@@ -242,6 +252,11 @@ class FileReader<T> {
     return true;
   }
 
+  /** Each column the kind knows and its position in the CSV header (-1: absent). */
+  knownColumns(): ReadonlyArray<readonly [string, number]> {
+    return this.knownAt;
+  }
+
   /** The records accepted since the last segment, completed; a CSV file's columns are known from its header. */
   takeSegment(): T[] {
     const segment = this.records;
@@ -274,8 +289,12 @@ export async function readDatasetFile<K extends DatasetFileKind>(
   const format = options.format ?? datasetFileFormat(path);
   if (format === null) throw new DatasetError(`${path}: not a .csv or .ndjson file`);
   const kindRows = ROW_KINDS[kind] as RowKind<DatasetRecordByKind[K]>;
-  const reader = new FileReader(kindRows, name, path, options.seen ?? new ClaimedKeys(), options.pool ?? new StringPool());
   const segments = format === 'csv' ? options.segments : undefined;
+  if (segments && options.bulk && isBulkCsvKind(kind)) {
+    const bulk = await readInBulk(path, kindRows, name, options, segments, options.bulk);
+    if (bulk !== null) return { kind, file: name, records: [], ...bulk };
+  }
+  const reader = new FileReader(kindRows, name, path, options.seen ?? new ClaimedKeys(), options.pool ?? new StringPool());
   try {
     if (format === 'csv') {
       await readCsvRows(path, {
@@ -302,4 +321,38 @@ export async function readDatasetFile<K extends DatasetFileKind>(
   }
   reader.finish();
   return { kind, file: name, records: reader.records, rejects: reader.rejects, warnings: reader.warnings, rowsRead: reader.rowsRead };
+}
+
+/**
+ * The store stages a plain CSV file itself; its doubtful rows are parsed here as any row is. Null
+ * when the file is not plain or the store declines it: nothing was staged, and the caller reads the
+ * file row by row.
+ */
+async function readInBulk<T>(
+  path: string,
+  kind: RowKind<T>,
+  name: string,
+  options: Pick<ReadDatasetFileOptions, 'seen' | 'pool' | 'onProgress'>,
+  segments: { readonly sink: (records: readonly T[]) => Promise<void> },
+  stage: CsvBulkStager,
+): Promise<Omit<DatasetFileResult<DatasetFileKind>, 'kind' | 'file' | 'records'> | null> {
+  let plain: PlainCsv | null;
+  try {
+    plain = await plainCsvHeader(path);
+  } catch (error) {
+    if (isSystemError(error)) throw new DatasetError(`${path}: cannot be read (${error.code ?? error.message})`, { cause: error });
+    throw error;
+  }
+  if (plain === null) return null;
+  const seen = options.seen ?? new ClaimedKeys();
+  assert(seen.isEmpty(), 'a file loaded in bulk must be the first of its kind');
+  const reader = new FileReader(kind, name, path, seen, options.pool ?? new StringPool());
+  reader.csvHeader(plain.header);
+  const outcome = await stage({ path, kind: kind.kind as BulkCsvKind, file: name, rows: plain.rows, width: plain.header.length, columns: reader.knownColumns() });
+  if (outcome === null) return null;
+  for (const row of outcome.doubtful) reader.csvRow(row.fields, row.line);
+  await segments.sink(reader.takeSegment());
+  const rowsRead = outcome.staged + reader.rowsRead;
+  options.onProgress?.({ bytes: (await stat(path)).size, rows: rowsRead });
+  return { rejects: reader.rejects, warnings: reader.warnings, rowsRead };
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Dataset } from '../engine/model.js';
 import type { RejectedRow } from '../engine/movement.js';
 import { ClaimedKeys } from './claimed-keys.js';
+import type { CsvBulkStager } from './csv-bulk-stager.js';
 import { DatasetError } from './dataset-error.js';
 import { DATASET_FILE_FORMATS, DATASET_FILE_KINDS, datasetFileKind, type DatasetFileKind, type DatasetRecordByKind } from './dataset-file-kind.js';
 import { readDatasetFile } from './read-dataset-file.js';
@@ -74,6 +75,8 @@ export interface ReadDatasetOptions {
     readonly rows: number;
     readonly sink: <K extends DatasetFileKind>(kind: K, records: readonly DatasetRecordByKind[K][]) => Promise<void>;
   };
+  /** With `segments`: a store that loads plain CSV files itself (see `ReadDatasetFileOptions.bulk`). */
+  readonly bulk?: CsvBulkStager;
 }
 
 export async function readDataset(dir: string, options: ReadDatasetOptions = {}): Promise<ReadDatasetResult> {
@@ -106,6 +109,8 @@ export async function readDataset(dir: string, options: ReadDatasetOptions = {})
       const name = `${kind}.${format}`;
       if (!present.has(name)) continue;
       const { onProgress, segments } = options;
+      // Rows the store loads never enter the id registry: the kind's NDJSON file, read next, needs it.
+      const bulk = format === 'csv' && !present.has(`${kind}.ndjson`) ? options.bulk : undefined;
       const result = await readDatasetFile(join(dir, name), kind, {
         name: named(name),
         format,
@@ -113,6 +118,7 @@ export async function readDataset(dir: string, options: ReadDatasetOptions = {})
         pool,
         ...(onProgress ? { onProgress: (progress: { bytes: number; rows: number }) => onProgress({ file: name, ...progress }) } : {}),
         ...(segments ? { segments: { rows: segments.rows, sink: (records: readonly DatasetRecordByKind[K][]) => segments.sink(kind, records) } } : {}),
+        ...(bulk ? { bulk } : {}),
       });
       files.push(named(name));
       rowsRead += result.rowsRead;

@@ -46,6 +46,13 @@ export class SourceRowStaging {
     }
   }
 
+  /** The table's staging table, created empty unless this merge staged into it already. */
+  async prepare(table: TableDef<unknown>): Promise<void> {
+    if (this.staged.has(table.name)) return;
+    await this.steps.stageTable(table, [], true);
+    this.staged.add(table.name);
+  }
+
   /** Merges everything staged since the last merge. */
   async merge(): Promise<MergeResult> {
     const { quote } = this.steps;

@@ -95,6 +95,31 @@ export interface SourceDocuments {
   readonly subscriptionEvents: readonly string[];
 }
 
+/**
+ * A plain CSV file (no quote, carriage return or blank line: one row per line, fields between
+ * commas) for the store to load and check itself; the reader has checked it is plain.
+ */
+export interface CsvStagingRequest {
+  readonly path: string;
+  readonly kind: 'invoice_lines';
+  /** `source.file` of the rows. */
+  readonly file: string;
+  /** Rows after the header (lines 2 to rows + 1). */
+  readonly rows: number;
+  /** Fields per row. */
+  readonly width: number;
+  /** Each column of the kind and its position among the fields (-1: the file lacks it). */
+  readonly columns: ReadonlyArray<readonly [string, number]>;
+}
+
+export interface CsvStagingOutcome {
+  /** Rows the store checked and staged. */
+  readonly staged: number;
+  readonly currencies: readonly string[];
+  /** The rows it could not vouch for, in file order, for the reader to parse ('' for an empty field). */
+  readonly doubtful: ReadonlyArray<{ readonly line: number; readonly fields: readonly string[] }>;
+}
+
 /** Derived rows of one table as cells in the table's column order (TableDef.toRow). */
 export interface DerivedCells {
   readonly table: string;
@@ -129,6 +154,12 @@ export interface StoreTransaction {
    * in parts; the parts merge exactly as one batch of them all, in the order they were staged.
    */
   stageSourceRows(part: Dataset): Promise<void>;
+  /**
+   * Optional: stages a plain CSV file's rows that SQL can check, exactly as the reader would
+   * have staged them, and returns the others; or stages nothing and returns null (the file is
+   * then read row by row). See src/ingest/csv-bulk-stager.ts.
+   */
+  stageCsvFile?(request: CsvStagingRequest): Promise<CsvStagingOutcome | null>;
   /** Merges the parts staged in this transaction, as `mergeSourceRows` merges one batch. */
   mergeStagedRows(): Promise<MergeResult>;
   /** Customers with a line or event on one of these plans. */

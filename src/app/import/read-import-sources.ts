@@ -10,6 +10,7 @@ import type { RejectedRow } from '../../engine/movement.js';
 import { isChartMogulContent, isChartMogulText } from '../../ingest/chartmogul/is-chart-mogul-content.js';
 import { readChartMogulFiles } from '../../ingest/chartmogul/read-chart-mogul-files.js';
 import type { ConnectorResult, ConnectorSummary } from '../../ingest/connector-result.js';
+import type { CsvBulkStager } from '../../ingest/csv-bulk-stager.js';
 import { datasetFileKind, readDataset, readDatasetFile, CONFIG_FILE_NAME, type DatasetFileKind } from '../../ingest/read-dataset.js';
 import type { DatasetRecordByKind } from '../../ingest/dataset-file-kind.js';
 import { readRatesFile } from '../../ingest/rates/read-rates-file.js';
@@ -111,6 +112,8 @@ export interface ReadImportOptions {
    */
   readonly onRows?: (part: Dataset) => Promise<void>;
   readonly segmentRows?: number;
+  /** With `onRows`: a store that loads plain CSV files itself (see `ReadDatasetFileOptions.bulk`). */
+  readonly bulk?: CsvBulkStager;
 }
 
 /** Reads every path into one batch of canonical rows (or hands them to `onRows`). */
@@ -168,6 +171,7 @@ export async function readImportSources(paths: readonly string[], options: ReadI
         const read = await readDataset(given, {
           prefix: given,
           ...(segments ? { segments } : {}),
+          ...(segments && options.bulk ? { bulk: options.bulk } : {}),
           onProgress: (file) => {
             if (file.file !== last.file && last.file !== '') fileDone(last.bytes, last.rows);
             last = file;
@@ -208,6 +212,7 @@ export async function readImportSources(paths: readonly string[], options: ReadI
         name: file,
         onProgress: progress,
         ...(segments ? { segments: { rows: segments.rows, sink: (records: readonly DatasetRecordByKind[typeof kind][]) => segments.sink(kind, records) } } : {}),
+        ...(segments && options.bulk ? { bulk: options.bulk } : {}),
       });
       fileDone((await stat(file)).size, result.rowsRead);
       await add({ ...emptyDataset(), [DATASET_KEY[kind]]: result.records });

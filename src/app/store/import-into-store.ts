@@ -41,6 +41,8 @@ export interface ImportOptions {
   readonly chunkCustomers?: number;
   /** Whether a recompute of several chunks may run the engine in a worker thread (default true). */
   readonly worker?: boolean;
+  /** Whether the store may load plain CSV files itself (default true; tests compare both ways). */
+  readonly bulkCsv?: boolean;
 }
 
 export interface ComputeProgress {
@@ -233,7 +235,17 @@ export async function importIntoStore(store: RunrateStore, paths: readonly strin
   return store.transaction(async (tx) => {
     options.onPhase?.('reading');
     const currencies = new Set<string>();
+    const stageCsvFile = options.bulkCsv === false ? undefined : tx.stageCsvFile?.bind(tx);
     const batch = await readImportSources(paths, {
+      ...(stageCsvFile
+        ? {
+            bulk: async (request) => {
+              const outcome = await stageCsvFile(request);
+              for (const currency of outcome?.currencies ?? []) currencies.add(currency);
+              return outcome;
+            },
+          }
+        : {}),
       ...(options.onReadProgress ? { onProgress: options.onReadProgress } : {}),
       ...(options.segmentRows ? { segmentRows: options.segmentRows } : {}),
       onRows: async (part) => {

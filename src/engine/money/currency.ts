@@ -28,3 +28,8 @@ export function currencyExponent(currency: CurrencyCode): number {
   if (exponent === undefined) throw new RangeError(`unknown currency ${currency}`);
   return exponent;
 }
+
+/** Every billing currency with its exponent, for stores that check amounts in SQL. */
+export function billingCurrencies(): Array<[CurrencyCode, number]> {
+  return [...exponents].map(([code, exponent]) => [code as CurrencyCode, exponent]);
+}

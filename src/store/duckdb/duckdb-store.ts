@@ -40,6 +40,8 @@ import {
 import {
   StoreBusyError,
   StoreError,
+  type CsvStagingOutcome,
+  type CsvStagingRequest,
   type DerivedCells,
   type DerivedRows,
   type ImportRecord,
@@ -54,6 +56,7 @@ import {
 } from '../store-port.js';
 import { DUCKDB_MIGRATIONS } from './duckdb-migrations.js';
 import { SourceRowStaging } from '../merge-source-rows.js';
+import { stageCsvFile } from './stage-csv-file.js';
 
 const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
@@ -70,6 +73,13 @@ function keptFigures(json: string): PeriodFigures[] {
   const value = JSON.parse(json) as KeptValue | PeriodFigures[];
   return Array.isArray(value) ? value : value.figures;
 }
+/**
+ * A customer's lines and events are read in key order, not in the order they were stored: a
+ * plain CSV file's doubtful rows are staged after the rest (stage-csv-file.ts), and what a store
+ * holds must not depend on how its rows travelled.
+ */
+const BY_KEY = { invoice_lines: 'line_id', subscription_events: 'event_id' } as const;
+
 const sqlString = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
 /** The SELECT expression that reads a column as a plain JS cell (days, epoch ms, integers). */
@@ -369,6 +379,11 @@ class DuckDbStore implements RunrateStore, StoreTransaction {
     await this.staging.stage(part);
   }
 
+  async stageCsvFile(request: CsvStagingRequest): Promise<CsvStagingOutcome | null> {
+    await this.staging.prepare(INVOICE_LINES as TableDef<unknown>);
+    return stageCsvFile(this.connection, request, `temp.staging_${INVOICE_LINES.name}`);
+  }
+
   async mergeStagedRows(): Promise<MergeResult> {
     const result = await this.staging.merge();
     // Kept figures depend on the source rows through the derived rows (whose changes update
@@ -449,8 +464,8 @@ class DuckDbStore implements RunrateStore, StoreTransaction {
     return {
       customers: [],
       plans: await this.readTable(PLANS),
-      invoiceLines: await this.readCustomerRows(INVOICE_LINES, where),
-      subscriptionEvents: await this.readCustomerRows(SUBSCRIPTION_EVENTS, where),
+      invoiceLines: await this.readCustomerRows(INVOICE_LINES, where, BY_KEY.invoice_lines),
+      subscriptionEvents: await this.readCustomerRows(SUBSCRIPTION_EVENTS, where, BY_KEY.subscription_events),
       fxRates: await this.readTable(FX_RATES),
     };
   }
@@ -458,8 +473,8 @@ class DuckDbStore implements RunrateStore, StoreTransaction {
   async readSourceDocuments(customerIds: readonly string[]): Promise<SourceDocuments> {
     const where = await this.customersWhere(customerIds);
     return {
-      invoiceLines: await this.customerDocuments(INVOICE_LINES as TableDef<unknown>, where),
-      subscriptionEvents: await this.customerDocuments(SUBSCRIPTION_EVENTS as TableDef<unknown>, where),
+      invoiceLines: await this.customerDocuments(INVOICE_LINES as TableDef<unknown>, where, BY_KEY.invoice_lines),
+      subscriptionEvents: await this.customerDocuments(SUBSCRIPTION_EVENTS as TableDef<unknown>, where, BY_KEY.subscription_events),
     };
   }
 
