@@ -381,7 +381,7 @@ class DuckDbStore implements RunrateStore, StoreTransaction {
 
   async stageCsvFile(request: CsvStagingRequest): Promise<CsvStagingOutcome | null> {
     await this.staging.prepare(INVOICE_LINES as TableDef<unknown>);
-    return stageCsvFile(this.connection, request, `temp.staging_${INVOICE_LINES.name}`);
+    return stageCsvFile(this.connection, request, `staging_${INVOICE_LINES.name}`);
   }
 
   async mergeStagedRows(): Promise<MergeResult> {

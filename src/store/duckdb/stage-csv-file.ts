@@ -157,6 +157,7 @@ function invoiceLineSql(request: CsvStagingRequest, firstRowid: bigint): { selec
   return { select: named.join(',\n  '), checked, line, from: `csv_raw raw LEFT JOIN csv_currencies currency ON currency.code = ${v('currency')}` };
 }
 
+/** Stages the file's checked rows into the temporary table `staging` (see the top of this file). */
 export async function stageCsvFile(connection: DuckDBConnection, request: CsvStagingRequest, staging: string): Promise<CsvStagingOutcome | null> {
   // read_csv takes a pattern: a path with glob characters could name other files.
   if (/[*?[\]{}]/.test(request.path)) return null;
@@ -186,8 +187,6 @@ export async function stageCsvFile(connection: DuckDBConnection, request: CsvSta
     const reader = await connection.runAndReadAll(`SELECT count(line_id) - count(DISTINCT line_id), count(*) FILTER (WHERE NOT checked) FROM csv_rows`);
     const [repeated, doubtful] = reader.getRows()[0]!.map(Number) as [number, number];
     if (repeated > 0 || (doubtful > MAX_DOUBTFUL && doubtful * 10 > rows)) return null;
-    await connection.run(`INSERT INTO ${staging} SELECT * EXCLUDE (checked) FROM csv_rows WHERE checked ORDER BY source_line`);
-    const currencies = await connection.runAndReadAll(`SELECT DISTINCT currency FROM csv_rows WHERE checked ORDER BY currency`);
     const doubtfulRows =
       doubtful === 0
         ? []
@@ -197,6 +196,19 @@ export async function stageCsvFile(connection: DuckDBConnection, request: CsvSta
                FROM csv_raw raw WHERE ${sql.line} IN (SELECT source_line FROM csv_rows WHERE NOT checked) ORDER BY raw.rowid`,
             )
           ).getRows();
+    // The text is no longer needed: free it before staging (at a million customers it spills).
+    await connection.run(`DROP TABLE temp.csv_raw`);
+    const currencies = await connection.runAndReadAll(`SELECT DISTINCT currency FROM csv_rows WHERE checked ORDER BY currency`);
+    const [nothingStaged] = (await connection.runAndReadAll(`SELECT NOT EXISTS (SELECT 1 FROM temp.${staging})`)).getRows()[0]!;
+    if (nothingStaged === true) {
+      // The checked rows become the staging table, in file order, without a copy.
+      if (doubtful > 0) await connection.run(`DELETE FROM temp.csv_rows WHERE NOT checked`);
+      await connection.run(`ALTER TABLE temp.csv_rows DROP COLUMN checked`);
+      await connection.run(`DROP TABLE temp.${staging}`);
+      await connection.run(`ALTER TABLE temp.csv_rows RENAME TO ${staging}`);
+    } else {
+      await connection.run(`INSERT INTO temp.${staging} SELECT * EXCLUDE (checked) FROM csv_rows WHERE checked ORDER BY source_line`);
+    }
     return {
       staged: rows - doubtful,
       currencies: currencies.getRows().map(([currency]) => String(currency)),
