@@ -304,7 +304,17 @@ export function derivedRecords(rows: DerivedRows): ReadonlyArray<readonly [Table
   for (const timeline of rows.timelines) {
     for (const [list, scheduled] of [[timeline.points, false], [timeline.scheduled, true]] as const) {
       list.forEach((point, i) => {
-        points.push({ ...point, customerId: timeline.customerId, subscriptionId: timeline.subscriptionId, scheduled, validTo: list[i + 1]?.date ?? FOREVER });
+        // Field by field rather than a spread: this runs per point, and spread copies are slow in V8.
+        points.push({
+          customerId: timeline.customerId,
+          subscriptionId: timeline.subscriptionId,
+          scheduled,
+          date: point.date,
+          nativeMrr: point.nativeMrr,
+          mrr: point.mrr,
+          planId: point.planId,
+          validTo: list[i + 1]?.date ?? FOREVER,
+        });
       });
     }
   }
