@@ -86,52 +86,62 @@ function groupSubscriptions(dataset: Dataset, config: EngineConfig, rejects: Rej
   const zone = config.timezone;
   const bySubscription = new Map<string, SubscriptionSource>();
 
-  // Sort keys computed once per row (a comparator that builds them allocates millions of arrays).
-  const mrrLines = sortedBy(
-    dataset.invoiceLines.filter((line) => (line.type === 'subscription' || line.type === 'trial') && line.subscriptionId !== null && line.serviceStart && line.serviceEnd),
-    (line) => momentSortKey(line.serviceStart!, zone),
-    (line) => line.lineId,
+  // Each subscription's rows are sorted on their own: the same order as one sort of every row
+  // (the key is total), for far fewer comparisons than sorting a whole chunk at once.
+  const mrrLines = dataset.invoiceLines.filter(
+    (line) => (line.type === 'subscription' || line.type === 'trial') && line.subscriptionId !== null && line.serviceStart && line.serviceEnd,
   );
-  for (const line of mrrLines) {
-    const id = line.subscriptionId!;
-    const source = bySubscription.get(id);
-    if (!source) {
-      bySubscription.set(id, { subscriptionId: id, customerId: line.customerId, currency: line.currency, lines: [line], events: [] });
-      continue;
+  for (const [id, lines] of groupedBy(mrrLines, (line) => line.subscriptionId!)) {
+    for (const line of sortedBy(lines, (line) => momentSortKey(line.serviceStart!, zone), (line) => line.lineId)) {
+      const source = bySubscription.get(id);
+      if (!source) {
+        bySubscription.set(id, { subscriptionId: id, customerId: line.customerId, currency: line.currency, lines: [line], events: [] });
+        continue;
+      }
+      if (line.customerId !== source.customerId) {
+        rejects.push(reject(line.source, 'customer_id', `subscription ${id} belongs to customer ${source.customerId}, not ${line.customerId}`));
+      } else if (line.currency !== source.currency) {
+        rejects.push(reject(line.source, 'currency', `subscription ${id} is billed in ${source.currency}, not ${line.currency}`));
+      } else source.lines.push(line);
     }
-    if (line.customerId !== source.customerId) {
-      rejects.push(reject(line.source, 'customer_id', `subscription ${id} belongs to customer ${source.customerId}, not ${line.customerId}`));
-    } else if (line.currency !== source.currency) {
-      rejects.push(reject(line.source, 'currency', `subscription ${id} is billed in ${source.currency}, not ${line.currency}`));
-    } else source.lines.push(line);
   }
 
   const invoiceStyle = new Set(bySubscription.keys());
-  const events = sortedBy(dataset.subscriptionEvents, (event) => momentSortKey(event.effectiveAt, zone), (event) => event.eventId);
-  for (const event of events) {
-    const id = event.subscriptionId;
-    if (invoiceStyle.has(id)) {
-      rejects.push(reject(event.source, 'subscription_id', `subscription ${id} is described by invoice lines; its events are not applied`));
-      continue;
-    }
-    let source = bySubscription.get(id);
-    if (!source) {
-      if (event.currency === null) {
-        rejects.push(reject(event.source, 'type', `${event.type} of subscription ${id}, which is not started`));
+  for (const [id, events] of groupedBy(dataset.subscriptionEvents, (event) => event.subscriptionId)) {
+    for (const event of sortedBy(events, (event) => momentSortKey(event.effectiveAt, zone), (event) => event.eventId)) {
+      if (invoiceStyle.has(id)) {
+        rejects.push(reject(event.source, 'subscription_id', `subscription ${id} is described by invoice lines; its events are not applied`));
         continue;
       }
-      source = { subscriptionId: id, customerId: event.customerId, currency: event.currency, lines: [], events: [] };
-      bySubscription.set(id, source);
+      let source = bySubscription.get(id);
+      if (!source) {
+        if (event.currency === null) {
+          rejects.push(reject(event.source, 'type', `${event.type} of subscription ${id}, which is not started`));
+          continue;
+        }
+        source = { subscriptionId: id, customerId: event.customerId, currency: event.currency, lines: [], events: [] };
+        bySubscription.set(id, source);
+      }
+      if (event.customerId !== source.customerId) {
+        rejects.push(reject(event.source, 'customer_id', `subscription ${id} belongs to customer ${source.customerId}, not ${event.customerId}`));
+      } else if (event.currency !== null && event.currency !== source.currency) {
+        rejects.push(reject(event.source, 'currency', `subscription ${id} is billed in ${source.currency}, not ${event.currency}`));
+      } else source.events.push(event);
     }
-    if (event.customerId !== source.customerId) {
-      rejects.push(reject(event.source, 'customer_id', `subscription ${id} belongs to customer ${source.customerId}, not ${event.customerId}`));
-    } else if (event.currency !== null && event.currency !== source.currency) {
-      rejects.push(reject(event.source, 'currency', `subscription ${id} is billed in ${source.currency}, not ${event.currency}`));
-    } else source.events.push(event);
   }
   return [...bySubscription.values()].sort(
     (a, b) => compareStrings(a.customerId, b.customerId) || compareStrings(a.subscriptionId, b.subscriptionId),
   );
+}
+
+function groupedBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const group = groups.get(key(row));
+    if (group) group.push(row);
+    else groups.set(key(row), [row]);
+  }
+  return groups;
 }
 
 /** Rows sorted by (day, instant) then id, each key computed once. */
