@@ -25,8 +25,6 @@ export interface CsvBulkRequest {
 export interface CsvBulkOutcome {
   /** Rows read and staged by the store itself. */
   readonly staged: number;
-  /** The currencies of the staged rows. */
-  readonly currencies: readonly string[];
   /** Rows the store could not vouch for, in file order, with their fields ('' for an empty one). */
   readonly doubtful: ReadonlyArray<{ readonly line: number; readonly fields: readonly string[] }>;
 }

@@ -171,7 +171,7 @@ export async function readImportSources(paths: readonly string[], options: ReadI
         const read = await readDataset(given, {
           prefix: given,
           ...(segments ? { segments } : {}),
-          ...(segments && options.bulk ? { bulk: options.bulk } : {}),
+          ...(options.bulk ? { bulk: options.bulk } : {}),
           onProgress: (file) => {
             if (file.file !== last.file && last.file !== '') fileDone(last.bytes, last.rows);
             last = file;
@@ -212,7 +212,7 @@ export async function readImportSources(paths: readonly string[], options: ReadI
         name: file,
         onProgress: progress,
         ...(segments ? { segments: { rows: segments.rows, sink: (records: readonly DatasetRecordByKind[typeof kind][]) => segments.sink(kind, records) } } : {}),
-        ...(segments && options.bulk ? { bulk: options.bulk } : {}),
+        ...(options.bulk ? { bulk: options.bulk } : {}),
       });
       fileDone((await stat(file)).size, result.rowsRead);
       await add({ ...emptyDataset(), [DATASET_KEY[kind]]: result.records });
