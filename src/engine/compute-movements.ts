@@ -137,9 +137,10 @@ function groupSubscriptions(dataset: Dataset, config: EngineConfig, rejects: Rej
 function groupedBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   for (const row of rows) {
-    const group = groups.get(key(row));
+    const id = key(row);
+    const group = groups.get(id);
     if (group) group.push(row);
-    else groups.set(key(row), [row]);
+    else groups.set(id, [row]);
   }
   return groups;
 }

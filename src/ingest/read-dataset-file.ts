@@ -19,7 +19,7 @@ import { planRows } from './parse-plans.js';
 import { subscriptionEventRows } from './parse-subscription-events.js';
 import { readCsvRows } from './read-csv-rows.js';
 import { readNdjsonRows } from './read-ndjson-rows.js';
-import { plainCsvHeader, type PlainCsv } from './plain-csv-header.js';
+import { plainCsvHeader } from './plain-csv-header.js';
 import { parseRow, type RowKind } from './row-kind.js';
 import { ownString, StringPool } from './string-pool.js';
 
@@ -276,6 +276,12 @@ function isSystemError(error: unknown): error is NodeJS.ErrnoException {
   return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string';
 }
 
+/** A file that cannot be read is the dataset's problem (DatasetError); anything else is thrown as it is. */
+function unreadable(path: string, error: unknown): never {
+  if (isSystemError(error)) throw new DatasetError(`${path}: cannot be read (${error.code ?? error.message})`, { cause: error });
+  throw error;
+}
+
 /**
  * Reads one file of `kind`. Throws `DatasetError` when the file cannot be read or lacks a required
  * column; every problem with a single row is returned in `rejects` instead.
@@ -291,7 +297,7 @@ export async function readDatasetFile<K extends DatasetFileKind>(
   const kindRows = ROW_KINDS[kind] as RowKind<DatasetRecordByKind[K]>;
   const segments = format === 'csv' ? options.segments : undefined;
   if (segments && options.bulk && isBulkCsvKind(kind)) {
-    const bulk = await readInBulk(path, kindRows, name, options, segments, options.bulk);
+    const bulk = await readInBulk(path, kind, kindRows, name, options, segments, options.bulk);
     if (bulk !== null) return { kind, file: name, records: [], ...bulk };
   }
   const reader = new FileReader(kindRows, name, path, options.seen ?? new ClaimedKeys(), options.pool ?? new StringPool());
@@ -312,8 +318,7 @@ export async function readDatasetFile<K extends DatasetFileKind>(
       }, options.onProgress && ((bytes) => options.onProgress!({ bytes, rows: reader.rowsRead })));
     }
   } catch (error) {
-    if (isSystemError(error)) throw new DatasetError(`${path}: cannot be read (${error.code ?? error.message})`, { cause: error });
-    throw error;
+    unreadable(path, error);
   }
   if (segments) {
     await segments.sink(reader.takeSegment());
@@ -330,25 +335,20 @@ export async function readDatasetFile<K extends DatasetFileKind>(
  */
 async function readInBulk<T>(
   path: string,
+  bulkKind: BulkCsvKind,
   kind: RowKind<T>,
   name: string,
   options: Pick<ReadDatasetFileOptions, 'seen' | 'pool' | 'onProgress'>,
   segments: { readonly sink: (records: readonly T[]) => Promise<void> },
   stage: CsvBulkStager,
 ): Promise<Omit<DatasetFileResult<DatasetFileKind>, 'kind' | 'file' | 'records'> | null> {
-  let plain: PlainCsv | null;
-  try {
-    plain = await plainCsvHeader(path);
-  } catch (error) {
-    if (isSystemError(error)) throw new DatasetError(`${path}: cannot be read (${error.code ?? error.message})`, { cause: error });
-    throw error;
-  }
+  const plain = await plainCsvHeader(path).catch((error: unknown) => unreadable(path, error));
   if (plain === null) return null;
   const seen = options.seen ?? new ClaimedKeys();
   assert(seen.isEmpty(), 'a file loaded in bulk must be the first of its kind');
   const reader = new FileReader(kind, name, path, seen, options.pool ?? new StringPool());
   reader.csvHeader(plain.header);
-  const outcome = await stage({ path, kind: kind.kind as BulkCsvKind, file: name, rows: plain.rows, width: plain.header.length, columns: reader.knownColumns() });
+  const outcome = await stage({ path, kind: bulkKind, file: name, rows: plain.rows, width: plain.header.length, columns: reader.knownColumns() });
   if (outcome === null) return null;
   for (const row of outcome.doubtful) reader.csvRow(row.fields, row.line);
   await segments.sink(reader.takeSegment());

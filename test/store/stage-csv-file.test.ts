@@ -6,7 +6,7 @@
  * instants without an offset or with microseconds, amounts with too many decimals, unknown
  * currencies, repeated ids, quotes that make a file not plain).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
@@ -143,7 +143,7 @@ describe('plain CSV staged by DuckDB', () => {
       fc.asyncProperty(arbitraryFile, fc.integer({ min: 1, max: 2 }), async (text, times) => {
         const dir = path.join(root, `case-${run++}`);
         rmSync(dir, { recursive: true, force: true });
-        await import('node:fs/promises').then((fs) => fs.mkdir(dir, { recursive: true }));
+        mkdirSync(dir, { recursive: true });
         writeFileSync(path.join(dir, 'invoice_lines.csv'), text);
         const inBulk = await land(dir, true, times);
         const byRow = await land(dir, false, times);
@@ -164,7 +164,7 @@ describe('plain CSV staged by DuckDB', () => {
 
   test('a clean file is staged whole by DuckDB, and a doubtful row is parsed by the reader', async () => {
     const dir = path.join(root, 'story');
-    await import('node:fs/promises').then((fs) => fs.mkdir(dir, { recursive: true }));
+    mkdirSync(dir, { recursive: true });
     writeFileSync(
       path.join(dir, 'invoice_lines.csv'),
       [

@@ -56,9 +56,9 @@ import {
 } from '../store-port.js';
 import { DUCKDB_MIGRATIONS } from './duckdb-migrations.js';
 import { SourceRowStaging } from '../merge-source-rows.js';
+import { quote, sqlString } from './duckdb-sql-text.js';
 import { stageCsvFile } from './stage-csv-file.js';
 
-const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 /** What a kept answer is for (its key), and what is kept: the figures and the rates they used. */
 interface KeptRequest {
@@ -80,7 +80,6 @@ function keptFigures(json: string): PeriodFigures[] {
  */
 const BY_KEY = { invoice_lines: 'line_id', subscription_events: 'event_id' } as const;
 
-const sqlString = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
 /** The SELECT expression that reads a column as a plain JS cell (days, epoch ms, integers). */
 function readExpression(column: ColumnDef, alias = ''): string {

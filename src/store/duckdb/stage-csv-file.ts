@@ -14,8 +14,7 @@ import { assert } from '../../engine/assert.js';
 import { billingCurrencies } from '../../engine/money/currency.js';
 import type { CsvStagingOutcome, CsvStagingRequest } from '../store-port.js';
 import { INVOICE_LINES } from '../store-tables.js';
-
-const sqlString = (text: string) => `'${text.replaceAll("'", "''")}'`;
+import { sqlString } from './duckdb-sql-text.js';
 
 /** More doubtful rows than this, and a tenth of the file: reading it row by row is as quick. */
 const MAX_DOUBTFUL = 10_000;
@@ -30,7 +29,8 @@ const AMOUNT_FORM = String.raw`^[+-]?\d{1,11}(\.\d{1,4})?$`;
 
 /**
  * Each column's SQL: the check of a value (null: nothing to check, the file lacks the column) and
- * the stored values it stands for. `x` is the field's SQL, null when the file lacks the column.
+ * the stored values it stands for. The builders below take the field's SQL `x`, null when the
+ * file lacks the column.
  */
 interface ColumnSql {
   readonly checked: string | null;
@@ -103,15 +103,15 @@ function integerColumn(x: string | null, signed: boolean, absent: string): Colum
 function invoiceLineSql(request: CsvStagingRequest, firstRowid: bigint): { select: string; checked: string; from: string; line: string } {
   const line = `raw.rowid - ${firstRowid} + 2`;
   const at = new Map(request.columns);
-  const field = (name: string): string | null => {
+  /** The field's SQL, null when the file lacks the column. */
+  const x = (name: string): string | null => {
     const index = at.get(name) ?? -1;
     return index < 0 ? null : `raw.c${index}`;
   };
+  /** The same, NULL when the file lacks the column. */
+  const v = (name: string): string => x(name) ?? 'NULL';
   // Without a prorated column the engine detects prorations (null); with one, empty is false.
-  const proratedAbsent = (at.get('prorated') ?? -1) < 0 ? 'NULL' : 'false';
-  const x = field;
-  /** The field's SQL, NULL when the file lacks the column. */
-  const v = (name: string): string => field(name) ?? 'NULL';
+  const proratedAbsent = x('prorated') === null ? 'NULL' : 'false';
   const type = `coalesce(${v('type')}, 'subscription')`;
   const columns = {
     line_id: idColumn(x('line_id'), true),
