@@ -7,7 +7,7 @@
 import type { DatasetFileKind } from './dataset-file-kind.js';
 
 /** The kinds a store may load in bulk: the large ones. */
-export type BulkCsvKind = Extract<DatasetFileKind, 'invoice_lines'>;
+export type BulkCsvKind = Extract<DatasetFileKind, 'invoice_lines' | 'customers'>;
 
 export interface CsvBulkRequest {
   readonly path: string;
@@ -18,8 +18,15 @@ export interface CsvBulkRequest {
   readonly rows: number;
   /** Fields per row (the header's). */
   readonly width: number;
+  /** Whether some fields are quoted (only ever whole fields, with doubled quotes inside). */
+  readonly quoted: boolean;
   /** Each column the kind knows, and its position in the header (-1 when the file lacks it). */
   readonly columns: ReadonlyArray<readonly [string, number]>;
+  /**
+   * Customers: each attribute column, in the order the record's attributes list them, as the
+   * attribute's key written as JSON text (`"industry"`) and the column's position in the header.
+   */
+  readonly attributes: ReadonlyArray<readonly [string, number]>;
 }
 
 export interface CsvBulkOutcome {
@@ -37,5 +44,5 @@ export interface CsvBulkOutcome {
 export type CsvBulkStager = (request: CsvBulkRequest) => Promise<CsvBulkOutcome | null>;
 
 export function isBulkCsvKind(kind: DatasetFileKind): kind is BulkCsvKind {
-  return kind === 'invoice_lines';
+  return kind === 'invoice_lines' || kind === 'customers';
 }

@@ -16,6 +16,28 @@ export function customerAttributeKey(column: string): string | null {
   return key === '' ? null : key;
 }
 
+/** A key JSON lists before all others whatever its place (an array index): see customerAttributeOrder. */
+const INDEX_KEY = /^(0|[1-9]\d*)$/;
+
+/**
+ * The attribute columns in the order a record lists their keys (plain columns first, then
+ * `attr.` ones, as the transform below builds them), for a reader that builds the attributes'
+ * JSON itself (a store loading a file in bulk). Null when that order depends on the values: two
+ * columns give one key (the `attr.` one wins only where it has a value), or a key is an array
+ * index (JSON.stringify lists those first).
+ */
+export function customerAttributeOrder(columns: readonly string[]): string[] | null {
+  const keys = new Set<string>();
+  for (const column of columns) {
+    const key = customerAttributeKey(column);
+    if (key === null) continue;
+    if (keys.has(key) || INDEX_KEY.test(key)) return null;
+    keys.add(key);
+  }
+  const named = columns.filter((column) => customerAttributeKey(column) !== null);
+  return [...named.filter((column) => !column.startsWith(ATTRIBUTE_PREFIX)), ...named.filter((column) => column.startsWith(ATTRIBUTE_PREFIX))];
+}
+
 function own(text: string | null): string | null {
   return text === null ? null : ownString(text);
 }
@@ -61,5 +83,6 @@ export const customerRows: RowKind<Customer> = {
   requiredColumns: ['customer_id'],
   id: { column: 'customer_id', of: (record) => record.customerId },
   attributeKey: customerAttributeKey,
+  attributeOrder: customerAttributeOrder,
   schema,
 };

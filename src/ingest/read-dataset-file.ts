@@ -257,6 +257,19 @@ class FileReader<T> {
     return this.knownAt;
   }
 
+  /**
+   * Each attribute column of the CSV header as its key in JSON text and its position, in the
+   * order records list their attributes; null when no fixed order exists (see RowKind.attributeOrder).
+   */
+  attributeColumns(): Array<readonly [string, number]> | null {
+    if (this.attributesAt.length === 0) return [];
+    const { attributeKey, attributeOrder } = this.kind;
+    const order = attributeKey && attributeOrder ? attributeOrder(this.attributesAt.map(([column]) => column)) : null;
+    if (order === null) return null;
+    const at = new Map(this.attributesAt);
+    return order.map((column) => [JSON.stringify(attributeKey!(column)), at.get(column)!] as const);
+  }
+
   /** The records accepted since the last segment, completed; a CSV file's columns are known from its header. */
   takeSegment(): T[] {
     const segment = this.records;
@@ -348,7 +361,9 @@ async function readInBulk<T>(
   assert(seen.isEmpty(), 'a file loaded in bulk must be the first of its kind');
   const reader = new FileReader(kind, name, path, seen, options.pool ?? new StringPool());
   reader.csvHeader(plain.header);
-  const outcome = await stage({ path, kind: bulkKind, file: name, rows: plain.rows, width: plain.header.length, columns: reader.knownColumns() });
+  const attributes = reader.attributeColumns();
+  if (attributes === null) return null;
+  const outcome = await stage({ path, kind: bulkKind, file: name, rows: plain.rows, width: plain.header.length, quoted: plain.quoted, columns: reader.knownColumns(), attributes });
   if (outcome === null) return null;
   for (const row of outcome.doubtful) reader.csvRow(row.fields, row.line);
   await segments.sink(reader.takeSegment());

@@ -40,6 +40,11 @@ export interface RowKind<T> {
   readonly id: { readonly column: string; readonly of: (record: T) => string } | null;
   /** The attribute an unknown column becomes; absent when the kind ignores unknown columns. */
   readonly attributeKey?: (column: string) => string | null;
+  /**
+   * With `attributeKey`: the attribute columns in the order the record lists their keys, or null
+   * when that order depends on the row (see customerAttributeOrder).
+   */
+  readonly attributeOrder?: (columns: readonly string[]) => string[] | null;
   /** A uniqueness key computed from the parsed record, for kinds without an id column. */
   readonly uniqueKey?: (record: T) => UniqueKey;
   readonly schema: z.ZodType<T>;

@@ -101,15 +101,19 @@ export interface SourceDocuments {
  */
 export interface CsvStagingRequest {
   readonly path: string;
-  readonly kind: 'invoice_lines';
+  readonly kind: 'invoice_lines' | 'customers';
   /** `source.file` of the rows. */
   readonly file: string;
   /** Rows after the header (lines 2 to rows + 1). */
   readonly rows: number;
   /** Fields per row. */
   readonly width: number;
+  /** Whether some fields are quoted (whole fields only, quotes inside doubled, no line feed inside). */
+  readonly quoted: boolean;
   /** Each column of the kind and its position among the fields (-1: the file lacks it). */
   readonly columns: ReadonlyArray<readonly [string, number]>;
+  /** Customers: each attribute's key as JSON text and its field's position, in the order `attributes` lists them. */
+  readonly attributes: ReadonlyArray<readonly [string, number]>;
 }
 
 export interface CsvStagingOutcome {

@@ -1,10 +1,11 @@
 /**
- * A plain invoice_lines CSV file loaded by DuckDB itself (stage-csv-file.ts) lands exactly as the
- * same file read row by row in JavaScript: the same stored rows, rejects (line, column, message,
- * raw text), warnings, counts and configuration. Values are drawn from the forms SQL accepts and
- * from near misses on each side of them (blank ids, upper-case enumerations, impossible dates,
- * instants without an offset or with microseconds, amounts with too many decimals, unknown
- * currencies, repeated ids, quotes that make a file not plain).
+ * A plain invoice_lines or customers CSV file loaded by DuckDB itself (stage-csv-file.ts) lands
+ * exactly as the same file read row by row in JavaScript: the same stored rows, rejects (line,
+ * column, message, raw text), warnings, counts and configuration. Values are drawn from the forms
+ * SQL accepts and from near misses on each side of them (blank ids, upper-case enumerations,
+ * impossible dates, instants without an offset or with microseconds, amounts with too many
+ * decimals, unknown currencies, repeated ids, text that is blank only to Unicode, attributes JSON
+ * must escape), each field written bare, quoted, or with a quote that makes the file not plain.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -13,7 +14,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, test } from 'vitest';
 import { importIntoStore, type ImportOutcome } from '../../src/app/store/import-into-store.js';
 import { openDuckDbStore } from '../../src/store/duckdb/duckdb-store.js';
-import type { InvoiceLine } from '../../src/engine/model.js';
+import type { Customer, InvoiceLine } from '../../src/engine/model.js';
 import type { CsvStagingOutcome, RunrateStore, StoreTransaction } from '../../src/store/store-port.js';
 import { canonicalJson } from '../support/canonical-json.js';
 
@@ -41,7 +42,25 @@ const VALUES: Record<string, readonly string[]> = {
   issued_at: ['', '2024-01-01T12:00:00Z', '2024-01-01T12:00:00.123+01:00', '2024-01-01', '1752206074', '123456789012', '0'],
   event_order: ['', '1', '-2', '-0', '3.0', 'x', '1234567890123456'],
 };
+/** An unknown column: ignored, but its text decides whether a file is plain. */
+const NOTES = ['note', 'a, b', 'say "hi"', ''];
 const REQUIRED = ['line_id', 'invoice_id', 'customer_id', 'amount', 'currency'];
+
+type Quoting = 'bare' | 'quoted' | 'broken';
+
+/** How each field of a row is written: mostly bare, sometimes quoted. */
+function arbitraryQuoting(fields: number) {
+  return fc.array(fc.oneof({ weight: 10, arbitrary: fc.constant<Quoting>('bare') }, { weight: 1, arbitrary: fc.constant<Quoting>('quoted') }), { minLength: fields, maxLength: fields });
+}
+
+/** One file in ten has a stray quote in its first row's first field: it is not plain. */
+const arbitraryStray = fc.oneof({ weight: 9, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) });
+
+/** A field as CSV text; a value with a comma or a quote is always quoted, as a writer would. */
+function field(value: string, quoting: Quoting): string {
+  if (quoting === 'broken') return `${value}"x`;
+  return quoting === 'quoted' || /[",]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+}
 /** Subscription lines need these: a file without them is mostly rejects, so most files have them. */
 const PERIOD = ['subscription_id', 'service_start', 'service_end'];
 const OPTIONAL = Object.keys(VALUES).filter((column) => !REQUIRED.includes(column) && !PERIOD.includes(column));
@@ -58,21 +77,22 @@ const arbitraryFile = fc
         // Mostly clean: each value is the column's first ones with high odds.
         picks: fc.array(fc.oneof({ weight: 30, arbitrary: fc.nat({ max: 1 }) }, { weight: 1, arbitrary: fc.nat({ max: 20 }) }), { minLength: 25, maxLength: 25 }),
         id: fc.oneof({ weight: 20, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constantFrom('', ' ', 'dup') }),
+        quoting: arbitraryQuoting(25),
       }),
       { minLength: 1, maxLength: 25 },
     ),
-    quoted: fc.oneof({ weight: 9, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+    stray: arbitraryStray,
   })
-  .map(({ optional, period, unknown, order, rows, quoted }) => {
+  .map(({ optional, period, unknown, order, rows, stray }) => {
     const columns = [...REQUIRED, ...period, ...optional, ...(unknown ? ['note'] : [])];
     const shuffled = columns.map((column, index) => ({ column, key: order[index] ?? 0 })).sort((a, b) => a.key - b.key).map(({ column }) => column);
     const lines = rows.map((row, index) =>
       shuffled
         .map((column, at) => {
-          if (column === 'line_id') return row.id === null ? `il_${index + 1}` : row.id;
-          if (column === 'note') return quoted && index === 0 ? '"a note"' : 'note';
-          const values = VALUES[column]!;
-          return values[(row.picks[at] ?? 0) % values.length]!;
+          const quoting = stray && index === 0 && at === 0 ? 'broken' : (row.quoting[at] ?? 'bare');
+          if (column === 'line_id') return field(row.id === null ? `il_${index + 1}` : row.id, quoting);
+          const values = column === 'note' ? NOTES : VALUES[column]!;
+          return field(values[(row.picks[at] ?? 0) % values.length]!, quoting);
         })
         .join(','),
     );
@@ -84,6 +104,14 @@ interface Landed {
   readonly outcome: ImportOutcome | null;
   readonly error: string | null;
   readonly rows: readonly InvoiceLine[];
+  readonly bulk: CsvStagingOutcome | null | undefined;
+}
+
+/** What a test of the customers file compares: the stored customers, and each one's attributes as stored text. */
+interface LandedCustomers {
+  readonly outcome: ImportOutcome | null;
+  readonly error: string | null;
+  readonly customers: ReadonlyArray<Customer & { readonly attributesJson: string }>;
   readonly bulk: CsvStagingOutcome | null | undefined;
 }
 
@@ -119,8 +147,38 @@ async function land(dir: string, bulkCsv: boolean, times = 1): Promise<Landed> {
   return { outcome, error, rows, bulk };
 }
 
+/**
+ * Customers are only read back whole (readAllSource), so each case has a store of its own, kept:
+ * the attributes' key order then shows in their JSON text.
+ */
+async function landCustomers(dir: string, bulkCsv: boolean, times = 1): Promise<LandedCustomers> {
+  const store = await openDuckDbStore(':memory:');
+  try {
+    let bulk: CsvStagingOutcome | null | undefined;
+    const transaction = store.transaction.bind(store);
+    const seeing: RunrateStore = Object.create(store) as RunrateStore;
+    seeing.transaction = <T>(work: (tx: StoreTransaction) => Promise<T>) =>
+      transaction(async (tx) => {
+        const stage = tx.stageCsvFile?.bind(tx);
+        const seen: StoreTransaction = Object.create(tx) as StoreTransaction;
+        if (stage) seen.stageCsvFile = async (request) => (request.kind === 'customers' ? (bulk = await stage(request)) : stage(request));
+        return work(seen);
+      });
+    let outcome: ImportOutcome | null = null;
+    let error: string | null = null;
+    await importIntoStore(seeing, Array.from({ length: times }, () => dir), { explicit: [{ currency: 'USD', asOf: '2024-06-30' }], today: () => 0 as never, startedAt: 'test', bulkCsv, worker: false }).then(
+      (result) => (outcome = result),
+      (thrown: unknown) => (error = String(thrown)),
+    );
+    const customers = outcome === null ? [] : (await store.readAllSource()).customers.map((customer) => ({ ...customer, attributesJson: JSON.stringify(customer.attributes) }));
+    return { outcome, error, customers: [...customers].sort((a, b) => a.source.line - b.source.line), bulk };
+  } finally {
+    await store.close();
+  }
+}
+
 /** What an import tells and keeps, without the staging detour. */
-function comparable(landed: Landed): unknown {
+function comparable(landed: Landed | LandedCustomers): unknown {
   const { outcome } = landed;
   if (outcome === null) return landed.error;
   return canonicalJson({
@@ -129,9 +187,54 @@ function comparable(landed: Landed): unknown {
     warnings: outcome.batch.warnings,
     rowsRead: outcome.batch.rowsRead,
     config: outcome.config,
-    rows: landed.rows,
+    rows: 'rows' in landed ? landed.rows : landed.customers,
   });
 }
+
+const CUSTOMER_VALUES: Record<string, readonly string[]> = {
+  customer_id: ['cus_1', 'cus_2', 'cus_3', '', ' ', '\t', 'Cus 4 ', 'é'],
+  name: ['Ann Lee', 'Élodie Roux', '', ' ', '\u00a0', '  Bob  ', 'Lee, Ann', 'say "hi"'],
+  email: ['ann@example.com', '', 'bob@example.org ', '\u3000'],
+  company: ['Acme', 'Acme, Inc.', '', '株式会社', ' '],
+  country: ['US', 'de', '', ' US', 'USA', 'U1', 'fr '],
+  created_at: ['2024-01-01', '', '2024-01-15T10:00:00Z', '1704067200', '2023-02-29', ' 2024-01-01', 'x'],
+};
+const ATTRIBUTE_COLUMNS = ['attr.industry', 'team_size', 'industry', 'attr.team_size', 'attr.', '2024', 'plan tier', 'attr.x\\y', 'attr.a"b'];
+const ATTRIBUTE_VALUES = ['software', 'retail', '', ' ', '\u00a0', 'é', 'a "q"', 'back\\slash', 'tab\there', 'x, y'];
+const CUSTOMER_OPTIONAL = Object.keys(CUSTOMER_VALUES).filter((column) => column !== 'customer_id');
+const CUSTOMER_FIELDS = CUSTOMER_OPTIONAL.length + 1 + ATTRIBUTE_COLUMNS.length;
+
+/** A customers file: customer_id, some known columns, some attribute columns (clashing, odd keys), shuffled. */
+const arbitraryCustomersFile = fc
+  .record({
+    optional: fc.subarray(CUSTOMER_OPTIONAL),
+    attributes: fc.oneof({ weight: 3, arbitrary: fc.subarray(ATTRIBUTE_COLUMNS.slice(0, 2)) }, { weight: 1, arbitrary: fc.subarray(ATTRIBUTE_COLUMNS) }),
+    order: fc.array(fc.nat(), { minLength: CUSTOMER_FIELDS, maxLength: CUSTOMER_FIELDS }),
+    rows: fc.array(
+      fc.record({
+        picks: fc.array(fc.oneof({ weight: 20, arbitrary: fc.nat({ max: 1 }) }, { weight: 1, arbitrary: fc.nat({ max: 20 }) }), { minLength: CUSTOMER_FIELDS, maxLength: CUSTOMER_FIELDS }),
+        id: fc.oneof({ weight: 20, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constantFrom('', ' ', 'dup') }),
+        quoting: arbitraryQuoting(CUSTOMER_FIELDS),
+      }),
+      { minLength: 1, maxLength: 25 },
+    ),
+    stray: arbitraryStray,
+  })
+  .map(({ optional, attributes, order, rows, stray }) => {
+    const columns = ['customer_id', ...optional, ...attributes];
+    const shuffled = columns.map((column, index) => ({ column, key: order[index] ?? 0 })).sort((a, b) => a.key - b.key).map(({ column }) => column);
+    const lines = rows.map((row, index) =>
+      shuffled
+        .map((column, at) => {
+          const quoting = stray && index === 0 && at === 0 ? 'broken' : (row.quoting[at] ?? 'bare');
+          if (column === 'customer_id') return field(row.id === null ? `cus_${index + 1}` : row.id, quoting);
+          const values = CUSTOMER_VALUES[column] ?? ATTRIBUTE_VALUES;
+          return field(values[(row.picks[at] ?? 0) % values.length]!, quoting);
+        })
+        .join(','),
+    );
+    return `${[shuffled.map((column) => field(column, 'bare')).join(','), ...lines].join('\n')}\n`;
+  });
 
 describe('plain CSV staged by DuckDB', () => {
   test('lands exactly as the file read row by row', async () => {
@@ -159,6 +262,35 @@ describe('plain CSV staged by DuckDB', () => {
     // The property held with both kinds of rows really going through DuckDB, and with files it declined.
     expect(staged).toBeGreaterThan(100);
     expect(doubtful).toBeGreaterThan(20);
+    expect(declined).toBeGreaterThan(0);
+  }, 120_000);
+
+  test('a customers file lands exactly as the file read row by row, attributes in the same order', async () => {
+    let staged = 0;
+    let doubtful = 0;
+    let declined = 0;
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(arbitraryCustomersFile, fc.integer({ min: 1, max: 2 }), async (text, times) => {
+        const dir = path.join(root, `customers-${run++}`);
+        rmSync(dir, { recursive: true, force: true });
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(path.join(dir, 'customers.csv'), text);
+        writeFileSync(path.join(dir, 'invoice_lines.csv'), 'line_id,invoice_id,customer_id,type,amount,currency\nil_1,in_1,cus_1,one_time,10,USD\n');
+        const inBulk = await landCustomers(dir, true, times);
+        const byRow = await landCustomers(dir, false, times);
+        expect(comparable(inBulk)).toEqual(comparable(byRow));
+        expect(inBulk.customers.map((customer) => customer.attributesJson)).toEqual(byRow.customers.map((customer) => customer.attributesJson));
+        expect(byRow.bulk).toBeUndefined();
+        if (inBulk.bulk) {
+          staged += inBulk.bulk.staged;
+          doubtful += inBulk.bulk.doubtful.length;
+        } else declined++;
+      }),
+      { numRuns: 40 * FACTOR, seed: 20261123 },
+    );
+    expect(staged).toBeGreaterThan(100);
+    expect(doubtful).toBeGreaterThan(10);
     expect(declined).toBeGreaterThan(0);
   }, 120_000);
 

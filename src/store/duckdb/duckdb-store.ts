@@ -57,7 +57,7 @@ import {
 import { DUCKDB_MIGRATIONS } from './duckdb-migrations.js';
 import { SourceRowStaging } from '../merge-source-rows.js';
 import { quote, sqlString } from './duckdb-sql-text.js';
-import { stageCsvFile } from './stage-csv-file.js';
+import { csvStagingTable, stageCsvFile } from './stage-csv-file.js';
 
 
 /** What a kept answer is for (its key), and what is kept: the figures and the rates they used. */
@@ -383,8 +383,9 @@ class DuckDbStore implements RunrateStore, StoreTransaction {
   }
 
   async stageCsvFile(request: CsvStagingRequest): Promise<CsvStagingOutcome | null> {
-    await this.staging.prepare(INVOICE_LINES as TableDef<unknown>);
-    return stageCsvFile(this.connection, request, `staging_${INVOICE_LINES.name}`);
+    const table = csvStagingTable(request.kind);
+    await this.staging.prepare(table);
+    return stageCsvFile(this.connection, request, `staging_${table.name}`);
   }
 
   async mergeStagedRows(): Promise<MergeResult> {

@@ -1,19 +1,19 @@
 /**
- * Loads a plain invoice_lines CSV file with DuckDB's own reader and checks it in SQL: the rows
- * whose every value is in a form the JavaScript schemas (src/ingest/field-schemas.ts) read one
- * unambiguous way are converted and staged here; the others go back to the reader as "doubtful",
- * so that every rejection is still worded by one set of schemas. The forms accepted are a subset
- * of what the schemas accept (ids starting with a printable character, lower-case enumerations,
- * dates of 1900 to 2099, instants with Z or an offset and at most milliseconds or in Unix seconds,
- * amounts with no more decimals than the currency has; docs/store.md has the table), and a
- * property test (test/store/stage-csv-file.test.ts) proves that a file staged this way equals the
- * same file read row by row.
+ * Loads a plain CSV file of invoice lines or customers with DuckDB's own reader and checks it in
+ * SQL: the rows whose every value is in a form the JavaScript schemas (src/ingest/field-schemas.ts)
+ * read one unambiguous way are converted and staged here; the others go back to the reader as
+ * "doubtful", so that every rejection is still worded by one set of schemas. The forms accepted
+ * are a subset of what the schemas accept (ids starting with a printable character, lower-case
+ * enumerations, dates of 1900 to 2099, instants with Z or an offset and at most milliseconds or in
+ * Unix seconds, amounts with no more decimals than the currency has, text with a printable ASCII
+ * character; docs/store.md has the table), and a property test (test/store/stage-csv-file.test.ts)
+ * proves that a file staged this way equals the same file read row by row.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { assert } from '../../engine/assert.js';
 import { billingCurrencies } from '../../engine/money/currency.js';
 import type { CsvStagingOutcome, CsvStagingRequest } from '../store-port.js';
-import { INVOICE_LINES } from '../store-tables.js';
+import { CUSTOMERS, INVOICE_LINES, type TableDef } from '../store-tables.js';
 import { sqlString } from './duckdb-sql-text.js';
 
 /** More doubtful rows than this, and a tenth of the file: reading it row by row is as quick. */
@@ -90,26 +90,33 @@ function amountColumn(x: string | null, required: boolean): ColumnSql {
   return required ? { checked: `(${x} IS NOT NULL AND ${form(x)})`, values: [minor] } : { checked: optional(x, form), values: [`coalesce(${minor}, 0)`] };
 }
 
+/**
+ * Free text: a value with a printable ASCII character is kept exactly as written; one without
+ * may be blank by JavaScript's `trim` (which knows Unicode spaces), so it is doubtful.
+ */
+function textColumn(x: string | null): ColumnSql {
+  return { checked: optional(x, (x) => `regexp_matches(${x}, '[!-~]')`), values: [x ?? NO_TEXT] };
+}
+
 function integerColumn(x: string | null, signed: boolean, absent: string): ColumnSql {
   if (x === null) return { checked: null, values: [`CAST(${absent} AS BIGINT)`] };
   return { checked: optional(x, (x) => `regexp_matches(${x}, '^${signed ? '-?' : ''}\\d{1,15}$')`), values: [`coalesce(try_cast(${x} AS BIGINT), ${absent})`] };
 }
 
-/**
- * The statements for one file: `raw` holds its fields as text, in file order (its rowids count
- * from `firstRowid`: from 0 once committed, from a large offset within a transaction), and
- * `checked` tells whether a row is staged here.
- */
-function invoiceLineSql(request: CsvStagingRequest, firstRowid: bigint): { select: string; checked: string; from: string; line: string } {
-  const line = `raw.rowid - ${firstRowid} + 2`;
-  const at = new Map(request.columns);
-  /** The field's SQL, null when the file lacks the column. */
-  const x = (name: string): string | null => {
-    const index = at.get(name) ?? -1;
-    return index < 0 ? null : `raw.c${index}`;
-  };
-  /** The same, NULL when the file lacks the column. */
-  const v = (name: string): string => x(name) ?? 'NULL';
+/** A file's fields in SQL: `x` is a column's field, null when the file lacks the column; `v` the same, NULL then. */
+interface Fields {
+  readonly x: (name: string) => string | null;
+  readonly v: (name: string) => string;
+}
+
+/** What a kind stages: each stored column's SQL in the table's order, and the row's checks. */
+interface KindSql {
+  readonly values: readonly string[];
+  readonly checks: ReadonlyArray<string | null>;
+  readonly from: string;
+}
+
+function invoiceLineSql({ x, v }: Fields): KindSql {
   // Without a prorated column the engine detects prorations (null); with one, empty is false.
   const proratedAbsent = x('prorated') === null ? 'NULL' : 'false';
   const type = `coalesce(${v('type')}, 'subscription')`;
@@ -143,18 +150,90 @@ function invoiceLineSql(request: CsvStagingRequest, firstRowid: bigint): { selec
     `NOT coalesce(${momentValues(end).date} <= ${momentValues(start).date}, false)`,
     `NOT coalesce(${momentValues(end).instant} <= ${momentValues(start).instant}, false)`,
   ];
-  const checks = [...Object.values(columns).map((column) => column.checked), ...rowChecks].filter((check) => check !== null);
-  const checked = `coalesce(${checks.join(' AND ')}, false)`;
   // In the order of INVOICE_LINES.columns (store-tables.ts): a moment is two columns.
   const c = columns;
   const values = [
     c.line_id, c.invoice_id, c.customer_id, c.subscription_id, c.plan_id, c.type, c.service_start, c.service_end, c.amount, c.currency,
     c.quantity, c.discount, c.discount_duration, c.tax, c.prorated, c.cancelled_at, c.cancel_requested_at, c.issued_at, c.event_order,
   ].flatMap((column: ColumnSql) => column.values);
-  const select = [...values, sqlString(request.file), line];
-  assert(select.length === INVOICE_LINES.columns.length, 'the staged columns follow INVOICE_LINES');
-  const named = select.map((value, index) => `${value} AS "${INVOICE_LINES.columns[index]!.name}"`);
-  return { select: named.join(',\n  '), checked, line, from: `csv_raw raw LEFT JOIN csv_currencies currency ON currency.code = ${v('currency')}` };
+  return {
+    values,
+    checks: [...Object.values(columns).map((column) => column.checked), ...rowChecks],
+    from: `csv_raw raw LEFT JOIN csv_currencies currency ON currency.code = ${v('currency')}`,
+  };
+}
+
+/** JSON text SQL may write into a string as it stands: nothing JSON.stringify would escape. */
+const JSON_PLAIN = String.raw`[\x00-\x1f"\\]`;
+
+/**
+ * The attributes' JSON as JSON.stringify writes the record's object: each key (already JSON text)
+ * with its value, in the given order, values that are empty left out. A value JSON would escape,
+ * or that may be blank, is doubtful.
+ */
+function attributesColumn(attributes: ReadonlyArray<readonly [string, string]>): ColumnSql {
+  if (attributes.length === 0) return { checked: null, values: [`'{}'`] };
+  const pairs = attributes.map(([key, x]) => `${sqlString(`${key}:"`)} || ${x} || '"'`);
+  return {
+    checked: attributes.map(([, x]) => `(${x} IS NULL OR (regexp_matches(${x}, '[!-~]') AND NOT regexp_matches(${x}, '${JSON_PLAIN}')))`).join(' AND '),
+    // concat_ws leaves out NULLs: the pairs of empty fields.
+    values: [`'{' || concat_ws(',', ${pairs.join(', ')}) || '}'`],
+  };
+}
+
+function customerSql({ x }: Fields, attributes: ReadonlyArray<readonly [string, string]>): KindSql {
+  const country = x('country');
+  const columns = {
+    customer_id: idColumn(x('customer_id'), true),
+    name: textColumn(x('name')),
+    email: textColumn(x('email')),
+    company: textColumn(x('company')),
+    // Two letters exactly (the schema also trims, and takes any case): stored upper-case.
+    country: { checked: optional(country, (x) => `regexp_matches(${x}, '^[A-Za-z]{2}$')`), values: [country === null ? NO_TEXT : `upper(${country})`] },
+    created_at: momentColumn(x('created_at')),
+    attributes: attributesColumn(attributes),
+  };
+  // In the order of CUSTOMERS.columns (store-tables.ts).
+  const c = columns;
+  return {
+    values: [c.customer_id, c.name, c.email, c.company, c.country, c.created_at, c.attributes].flatMap((column: ColumnSql) => column.values),
+    checks: Object.values(columns).map((column) => column.checked),
+    from: 'csv_raw raw',
+  };
+}
+
+/** Each kind's stored table and the column whose values must not repeat within the file. */
+const KINDS: Record<CsvStagingRequest['kind'], { readonly table: TableDef<unknown>; readonly id: string }> = {
+  invoice_lines: { table: INVOICE_LINES as TableDef<unknown>, id: 'line_id' },
+  customers: { table: CUSTOMERS as TableDef<unknown>, id: 'customer_id' },
+};
+
+/** The stored table a file of this kind stages into. */
+export function csvStagingTable(kind: CsvStagingRequest['kind']): TableDef<unknown> {
+  return KINDS[kind].table;
+}
+
+/**
+ * The statements for one file: `raw` holds its fields as text, in file order (its rowids count
+ * from `firstRowid`: from 0 once committed, from a large offset within a transaction), and
+ * `checked` tells whether a row is staged here.
+ */
+function fileSql(request: CsvStagingRequest, firstRowid: bigint): { select: string; checked: string; from: string; line: string } {
+  const line = `raw.rowid - ${firstRowid} + 2`;
+  const at = new Map(request.columns);
+  const field = (index: number) => `raw.c${index}`;
+  const x = (name: string): string | null => {
+    const index = at.get(name) ?? -1;
+    return index < 0 ? null : field(index);
+  };
+  const fields: Fields = { x, v: (name) => x(name) ?? 'NULL' };
+  const sql = request.kind === 'invoice_lines' ? invoiceLineSql(fields) : customerSql(fields, request.attributes.map(([key, index]) => [key, field(index)] as const));
+  const { table } = KINDS[request.kind];
+  const select = [...sql.values, sqlString(request.file), line];
+  assert(select.length === table.columns.length, `the staged columns follow ${table.name}`);
+  const named = select.map((value, index) => `${value} AS "${table.columns[index]!.name}"`);
+  const checks = sql.checks.filter((check) => check !== null);
+  return { select: named.join(',\n  '), checked: checks.length === 0 ? 'true' : `coalesce(${checks.join(' AND ')}, false)`, line, from: sql.from };
 }
 
 /** Stages the file's checked rows into the temporary table `staging` (see the top of this file). */
@@ -166,7 +245,7 @@ export async function stageCsvFile(connection: DuckDBConnection, request: CsvSta
   // the count then falls short of the file's lines, and the reader reads the file itself.
   await connection.run(
     `CREATE OR REPLACE TEMP TABLE csv_raw AS SELECT * FROM read_csv(${sqlString(request.path)}, header = false, skip = 1, auto_detect = false,
-       columns = {${columns}}, delim = ',', quote = '', escape = '', new_line = '\\n', null_padding = false, ignore_errors = true, parallel = true)`,
+       columns = {${columns}}, delim = ',', ${request.quoted ? `quote = '"', escape = '"'` : `quote = '', escape = ''`}, new_line = '\\n', null_padding = false, ignore_errors = true, parallel = true)`,
   );
   try {
     await connection.run(
@@ -180,11 +259,12 @@ export async function stageCsvFile(connection: DuckDBConnection, request: CsvSta
     if (rows !== request.rows) return null;
     const firstRowid = range[1] as bigint;
     assert((range[2] as bigint) - firstRowid + 1n === BigInt(rows), 'a new table numbers its rows without gaps');
-    const sql = invoiceLineSql(request, firstRowid);
+    const sql = fileSql(request, firstRowid);
+    const { id } = KINDS[request.kind];
     // Checked and converted in one pass (conversions of unchecked values are null, never errors):
     // the checks are most of the time.
     await connection.run(`CREATE OR REPLACE TEMP TABLE csv_rows AS SELECT\n  ${sql.select},\n  ${sql.checked} AS checked\nFROM ${sql.from}`);
-    const reader = await connection.runAndReadAll(`SELECT count(line_id) - count(DISTINCT line_id), count(*) FILTER (WHERE NOT checked) FROM csv_rows`);
+    const reader = await connection.runAndReadAll(`SELECT count(${id}) - count(DISTINCT ${id}), count(*) FILTER (WHERE NOT checked) FROM csv_rows`);
     const [repeated, doubtful] = reader.getRows()[0]!.map(Number) as [number, number];
     if (repeated > 0 || (doubtful > MAX_DOUBTFUL && doubtful * 10 > rows)) return null;
     const doubtfulRows =
@@ -198,7 +278,8 @@ export async function stageCsvFile(connection: DuckDBConnection, request: CsvSta
           ).getRows();
     // The text is no longer needed: free it before staging (at a million customers it spills).
     await connection.run(`DROP TABLE temp.csv_raw`);
-    const currencies = await connection.runAndReadAll(`SELECT DISTINCT currency FROM csv_rows WHERE checked ORDER BY currency`);
+    const currencies =
+      request.kind === 'invoice_lines' ? (await connection.runAndReadAll(`SELECT DISTINCT currency FROM csv_rows WHERE checked ORDER BY currency`)).getRows().map(([currency]) => String(currency)) : [];
     const [nothingStaged] = (await connection.runAndReadAll(`SELECT NOT EXISTS (SELECT 1 FROM temp.${staging})`)).getRows()[0]!;
     if (nothingStaged === true) {
       // The checked rows become the staging table, in file order, without a copy.
@@ -211,7 +292,7 @@ export async function stageCsvFile(connection: DuckDBConnection, request: CsvSta
     }
     return {
       staged: rows - doubtful,
-      currencies: currencies.getRows().map(([currency]) => String(currency)),
+      currencies,
       doubtful: doubtfulRows.map(([line, ...fields]) => ({ line: Number(line), fields: fields.map(String) })),
     };
   } finally {
