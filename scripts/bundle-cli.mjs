@@ -6,7 +6,12 @@
  * bundled too (Node parsed each of its 150 CommonJS files for their exports: 0.1 s of every store
  * query); its native binding, and packages only some commands load, stay in node_modules.
  */
+import { rm } from 'node:fs/promises';
 import { build } from 'esbuild';
+
+// Chunk names carry a hash of their content: without a clean folder every build would leave the
+// last build's chunks behind (they are never loaded, but the folder grows without end).
+await rm('dist/bundle', { recursive: true, force: true });
 
 await build({
   // The worker thread of a recompute (src/app/store/derive-worker.ts) is found next to the chunk
