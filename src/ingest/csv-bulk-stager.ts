@@ -7,7 +7,7 @@
 import type { DatasetFileKind } from './dataset-file-kind.js';
 
 /** The kinds a store may load in bulk: the large ones. */
-export type BulkCsvKind = Extract<DatasetFileKind, 'invoice_lines' | 'customers'>;
+export type BulkCsvKind = Extract<DatasetFileKind, 'invoice_lines' | 'customers' | 'subscription_events'>;
 
 export interface CsvBulkRequest {
   readonly path: string;
@@ -44,5 +44,5 @@ export interface CsvBulkOutcome {
 export type CsvBulkStager = (request: CsvBulkRequest) => Promise<CsvBulkOutcome | null>;
 
 export function isBulkCsvKind(kind: DatasetFileKind): kind is BulkCsvKind {
-  return kind === 'invoice_lines' || kind === 'customers';
+  return kind === 'invoice_lines' || kind === 'customers' || kind === 'subscription_events';
 }

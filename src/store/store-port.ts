@@ -101,7 +101,7 @@ export interface SourceDocuments {
  */
 export interface CsvStagingRequest {
   readonly path: string;
-  readonly kind: 'invoice_lines' | 'customers';
+  readonly kind: 'invoice_lines' | 'customers' | 'subscription_events';
   /** `source.file` of the rows. */
   readonly file: string;
   /** Rows after the header (lines 2 to rows + 1). */

@@ -1,19 +1,20 @@
 /**
- * Loads a plain CSV file of invoice lines or customers with DuckDB's own reader and checks it in
- * SQL: the rows whose every value is in a form the JavaScript schemas (src/ingest/field-schemas.ts)
- * read one unambiguous way are converted and staged here; the others go back to the reader as
- * "doubtful", so that every rejection is still worded by one set of schemas. The forms accepted
- * are a subset of what the schemas accept (ids starting with a printable character, lower-case
- * enumerations, dates of 1900 to 2099, instants with Z or an offset and at most milliseconds or in
- * Unix seconds, amounts with no more decimals than the currency has, text with a printable ASCII
- * character; docs/store.md has the table), and a property test (test/store/stage-csv-file.test.ts)
- * proves that a file staged this way equals the same file read row by row.
+ * Loads a plain CSV file of invoice lines, subscription events or customers with DuckDB's own
+ * reader and checks it in SQL: the rows whose every value is in a form the JavaScript schemas
+ * (src/ingest/field-schemas.ts) read one unambiguous way are converted and staged here; the others
+ * go back to the reader as "doubtful", so that every rejection is still worded by one set of
+ * schemas. The forms accepted are a subset of what the schemas accept (ids starting with a
+ * printable character, lower-case enumerations, dates of 1900 to 2099, instants with Z or an
+ * offset and at most milliseconds or in Unix seconds, amounts with no more decimals than the
+ * currency has, text with a printable ASCII character; docs/store.md has the table), and property
+ * tests (test/store/stage-csv-file.test.ts) prove that a file staged this way equals the same file
+ * read row by row.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { assert } from '../../engine/assert.js';
 import { billingCurrencies } from '../../engine/money/currency.js';
 import type { CsvStagingOutcome, CsvStagingRequest } from '../store-port.js';
-import { CUSTOMERS, INVOICE_LINES, type TableDef } from '../store-tables.js';
+import { CUSTOMERS, INVOICE_LINES, SUBSCRIPTION_EVENTS, type TableDef } from '../store-tables.js';
 import { sqlString } from './duckdb-sql-text.js';
 
 /** More doubtful rows than this, and a tenth of the file: reading it row by row is as quick. */
@@ -163,6 +164,66 @@ function invoiceLineSql({ x, v }: Fields): KindSql {
   };
 }
 
+/** The largest integer a double holds exactly: a derived amount beyond it is the schema's to reject. */
+const MAX_SAFE = '9007199254740991';
+
+function subscriptionEventSql({ x, v }: Fields): KindSql {
+  const type = v('type');
+  const priced = `${type} IN ('start', 'change')`;
+  const prices = ['amount', 'unit_amount', 'discount'].map(v);
+  const amount = amountColumn(x('amount'), false);
+  const unitAmount = amountColumn(x('unit_amount'), false);
+  const discount = amountColumn(x('discount'), false);
+  const quantity = integerColumn(x('quantity'), false, '1');
+  // An absent amount is the unit amount times the quantity, less the discount (exact, in minor units).
+  const derived = `(${unitAmount.values[0]}::HUGEINT * ${quantity.values[0]} - ${discount.values[0]})`;
+  const intervalUnit = enumColumn(x('interval_unit'), ['day', 'week', 'month', 'year']);
+  const intervalCount = x('interval_count');
+  const columns = {
+    event_id: idColumn(x('event_id'), true),
+    customer_id: idColumn(x('customer_id'), true),
+    subscription_id: idColumn(x('subscription_id'), true),
+    type: { checked: `${type} IS NOT NULL AND ${type} IN ('start', 'change', 'cancel', 'pause', 'resume')`, values: [type] },
+    effective_at: { ...momentColumn(x('effective_at')), checked: `(${v('effective_at')} IS NOT NULL AND ${momentColumn(x('effective_at')).checked ?? 'false'})` },
+    requested_at: momentColumn(x('requested_at')),
+    plan_id: textColumn(x('plan_id')),
+    amount: {
+      checked: amount.checked,
+      values: [`CASE WHEN ${v('amount')} IS NOT NULL THEN ${amount.values[0]} WHEN ${v('unit_amount')} IS NOT NULL THEN ${derived}::BIGINT END`],
+    },
+    unit_amount: { checked: unitAmount.checked, values: [`CASE WHEN ${v('unit_amount')} IS NOT NULL THEN ${unitAmount.values[0]} END`] },
+    quantity,
+    discount,
+    discount_duration: enumColumn(x('discount_duration'), ['once', 'repeating', 'forever']),
+    currency: { checked: null, values: ['currency.code'] },
+    interval_unit: intervalUnit,
+    interval_count: {
+      checked: optional(intervalCount, (x) => `(regexp_matches(${x}, '^\\d{1,15}$') AND try_cast(${x} AS BIGINT) >= 1)`),
+      values: [`CASE WHEN ${v('interval_unit')} IS NOT NULL THEN coalesce(try_cast(${v('interval_count')} AS BIGINT), 1) END`],
+    },
+    paid_through: momentColumn(x('paid_through')),
+  };
+  const rowChecks = [
+    // A currency the row can be priced in, or none for a row without prices that sets no price.
+    `(currency.code IS NOT NULL OR (${v('currency')} IS NULL AND NOT (${priced}) AND ${prices.map((price) => `${price} IS NULL`).join(' AND ')}))`,
+    // Start and change events give an amount, or a unit amount to derive it from.
+    `(NOT (${priced}) OR ${v('amount')} IS NOT NULL OR ${v('unit_amount')} IS NOT NULL)`,
+    `(${v('amount')} IS NOT NULL OR ${v('unit_amount')} IS NULL OR abs(${derived}) <= ${MAX_SAFE})`,
+    `(${v('interval_unit')} IS NOT NULL OR ${v('interval_count')} IS NULL)`,
+  ];
+  const c = columns;
+  // In the order of SUBSCRIPTION_EVENTS.columns (store-tables.ts).
+  const values = [
+    c.event_id, c.customer_id, c.subscription_id, c.type, c.effective_at, c.requested_at, c.plan_id, c.amount, c.unit_amount, c.quantity,
+    c.discount, c.discount_duration, c.currency, c.interval_unit, c.interval_count, c.paid_through,
+  ].flatMap((column: ColumnSql) => column.values);
+  return {
+    values,
+    checks: [...Object.values(columns).map((column) => column.checked), ...rowChecks],
+    from: `csv_raw raw LEFT JOIN csv_currencies currency ON currency.code = ${v('currency')}`,
+  };
+}
+
 /** JSON text SQL may write into a string as it stands: nothing JSON.stringify would escape. */
 const JSON_PLAIN = String.raw`[\x00-\x1f"\\]`;
 
@@ -206,6 +267,7 @@ function customerSql({ x }: Fields, attributes: ReadonlyArray<readonly [string, 
 const KINDS: Record<CsvStagingRequest['kind'], { readonly table: TableDef<unknown>; readonly id: string }> = {
   invoice_lines: { table: INVOICE_LINES as TableDef<unknown>, id: 'line_id' },
   customers: { table: CUSTOMERS as TableDef<unknown>, id: 'customer_id' },
+  subscription_events: { table: SUBSCRIPTION_EVENTS as TableDef<unknown>, id: 'event_id' },
 };
 
 /** The stored table a file of this kind stages into. */
@@ -227,7 +289,12 @@ function fileSql(request: CsvStagingRequest, firstRowid: bigint): { select: stri
     return index < 0 ? null : field(index);
   };
   const fields: Fields = { x, v: (name) => x(name) ?? 'NULL' };
-  const sql = request.kind === 'invoice_lines' ? invoiceLineSql(fields) : customerSql(fields, request.attributes.map(([key, index]) => [key, field(index)] as const));
+  const sql =
+    request.kind === 'invoice_lines'
+      ? invoiceLineSql(fields)
+      : request.kind === 'subscription_events'
+        ? subscriptionEventSql(fields)
+        : customerSql(fields, request.attributes.map(([key, index]) => [key, field(index)] as const));
   const { table } = KINDS[request.kind];
   const select = [...sql.values, sqlString(request.file), line];
   assert(select.length === table.columns.length, `the staged columns follow ${table.name}`);
@@ -279,7 +346,9 @@ export async function stageCsvFile(connection: DuckDBConnection, request: CsvSta
     // The text is no longer needed: free it before staging (at a million customers it spills).
     await connection.run(`DROP TABLE temp.csv_raw`);
     const currencies =
-      request.kind === 'invoice_lines' ? (await connection.runAndReadAll(`SELECT DISTINCT currency FROM csv_rows WHERE checked ORDER BY currency`)).getRows().map(([currency]) => String(currency)) : [];
+      request.kind === 'customers'
+        ? []
+        : (await connection.runAndReadAll(`SELECT DISTINCT currency FROM csv_rows WHERE checked AND currency IS NOT NULL ORDER BY currency`)).getRows().map(([currency]) => String(currency));
     const [nothingStaged] = (await connection.runAndReadAll(`SELECT NOT EXISTS (SELECT 1 FROM temp.${staging})`)).getRows()[0]!;
     if (nothingStaged === true) {
       // The checked rows become the staging table, in file order, without a copy.
