@@ -121,7 +121,7 @@ let shared: RunrateStore | null = null;
 afterAll(async () => shared?.close());
 
 /** `times`: the folder is imported that many times over in one import (a later copy stages into a filled table). */
-async function land(dir: string, bulkCsv: boolean, times = 1, kind: 'invoice_lines' | 'subscription_events' = 'invoice_lines'): Promise<Landed> {
+async function land(dir: string, bulkCsv: boolean, times = 1, kind: 'invoice_lines' | 'subscription_events' = 'invoice_lines', bulkCsvMinRows = 1): Promise<Landed> {
   const store = (shared ??= await openDuckDbStore(':memory:'));
   let bulk: CsvStagingOutcome | null | undefined;
   let rows: ReadonlyArray<InvoiceLine | SubscriptionEvent> = [];
@@ -141,7 +141,7 @@ async function land(dir: string, bulkCsv: boolean, times = 1, kind: 'invoice_lin
     });
   let outcome: ImportOutcome | null = null;
   let error: string | null = null;
-  await importIntoStore(seeing, Array.from({ length: times }, () => dir), { explicit: [{ currency: 'USD', asOf: '2024-06-30' }], today: () => 0 as never, startedAt: 'test', bulkCsv, worker: false }).catch((thrown: unknown) => {
+  await importIntoStore(seeing, Array.from({ length: times }, () => dir), { explicit: [{ currency: 'USD', asOf: '2024-06-30' }], today: () => 0 as never, startedAt: 'test', bulkCsv, bulkCsvMinRows, worker: false }).catch((thrown: unknown) => {
     if (thrown !== SEEN) error = String(thrown);
   });
   expect(outcome === null).toBe(error !== null);
@@ -167,7 +167,7 @@ async function landCustomers(dir: string, bulkCsv: boolean, times = 1): Promise<
       });
     let outcome: ImportOutcome | null = null;
     let error: string | null = null;
-    await importIntoStore(seeing, Array.from({ length: times }, () => dir), { explicit: [{ currency: 'USD', asOf: '2024-06-30' }], today: () => 0 as never, startedAt: 'test', bulkCsv, worker: false }).then(
+    await importIntoStore(seeing, Array.from({ length: times }, () => dir), { explicit: [{ currency: 'USD', asOf: '2024-06-30' }], today: () => 0 as never, startedAt: 'test', bulkCsv, bulkCsvMinRows: 1, worker: false }).then(
       (result) => (outcome = result),
       (thrown: unknown) => (error = String(thrown)),
     );
@@ -292,6 +292,22 @@ const arbitraryCustomersFile = fc
     return `${[shuffled.map((column) => field(column, 'bare')).join(','), ...lines].join('\n')}\n`;
   });
 
+/** Three invoice lines: two clean ones (one in JPY, one issued at an instant with an offset) and one with too many decimals. */
+function storyFolder(): string {
+  const dir = path.join(root, 'story');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    path.join(dir, 'invoice_lines.csv'),
+    [
+      'line_id,invoice_id,customer_id,subscription_id,type,service_start,service_end,amount,currency,issued_at',
+      'il_1,in_1,cus_1,sub_1,subscription,2024-01-01,2024-02-01,49.00,USD,2024-01-01T09:30:00+01:00',
+      'il_2,in_2,cus_1,sub_1,subscription,2024-02-01,2024-03-01,49.001,USD,',
+      'il_3,in_3,cus_2,sub_2,subscription,2024-01-15,2024-02-15,5000,JPY,',
+    ].join('\n'),
+  );
+  return dir;
+}
+
 describe('plain CSV staged by DuckDB', () => {
   test('lands exactly as the file read row by row', async () => {
     let staged = 0;
@@ -378,17 +394,7 @@ describe('plain CSV staged by DuckDB', () => {
   }, 120_000 * FACTOR);
 
   test('a clean file is staged whole by DuckDB, and a doubtful row is parsed by the reader', async () => {
-    const dir = path.join(root, 'story');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(
-      path.join(dir, 'invoice_lines.csv'),
-      [
-        'line_id,invoice_id,customer_id,subscription_id,type,service_start,service_end,amount,currency,issued_at',
-        'il_1,in_1,cus_1,sub_1,subscription,2024-01-01,2024-02-01,49.00,USD,2024-01-01T09:30:00+01:00',
-        'il_2,in_2,cus_1,sub_1,subscription,2024-02-01,2024-03-01,49.001,USD,',
-        'il_3,in_3,cus_2,sub_2,subscription,2024-01-15,2024-02-15,5000,JPY,',
-      ].join('\n'),
-    );
+    const dir = storyFolder();
     const landed = await land(dir, true);
     expect(landed.bulk?.staged).toBe(2);
     expect(landed.bulk?.currencies).toEqual(['JPY', 'USD']);
@@ -402,6 +408,14 @@ describe('plain CSV staged by DuckDB', () => {
       ['il_3', 5000, { file: path.join(dir, 'invoice_lines.csv'), line: 4 }],
     ]);
     expect(rows[0]!.issuedAt).toEqual({ kind: 'instant', instant: Date.UTC(2024, 0, 1, 8, 30) });
+  });
+
+  test('a file of fewer rows than the import asks for is read row by row: a small batch pays no load', async () => {
+    const dir = storyFolder();
+    const landed = await land(dir, true, 1, 'invoice_lines', 4);
+    expect(landed.bulk).toBeUndefined();
+    expect((await land(dir, true, 1, 'invoice_lines', 3)).bulk?.staged).toBe(2);
+    expect(comparable(landed)).toEqual(comparable(await land(dir, false)));
   });
 });
 

@@ -63,7 +63,8 @@ const BACKENDS: Backend[] = [
 ];
 
 const today = () => isoDate('2026-01-15');
-const options = (explicit: ConfigInput[] = []) => ({ explicit, today, startedAt: '2026-01-15T10:00:00.000Z' });
+// bulkCsvMinRows 1: DuckDB loads the demo's small CSV files itself, as it does large ones.
+const options = (explicit: ConfigInput[] = []) => ({ explicit, today, startedAt: '2026-01-15T10:00:00.000Z', bulkCsvMinRows: 1 });
 
 /** The derived state of a store as comparable JSON (movements and timelines in canonical order). */
 async function derivedState(store: RunrateStore, explicit: ConfigInput[] = []) {
