@@ -65,39 +65,65 @@ function field(value: string, quoting: Quoting): string {
 const PERIOD = ['subscription_id', 'service_start', 'service_end'];
 const OPTIONAL = Object.keys(VALUES).filter((column) => !REQUIRED.includes(column) && !PERIOD.includes(column));
 
-/** A file: a header (required columns, some optional ones, maybe an unknown one, shuffled) and rows. */
-const arbitraryFile = fc
-  .record({
-    optional: fc.subarray(OPTIONAL),
-    period: fc.oneof({ weight: 9, arbitrary: fc.constant(PERIOD) }, { weight: 1, arbitrary: fc.subarray(PERIOD) }),
-    unknown: fc.boolean(),
-    order: fc.array(fc.nat(), { minLength: 25, maxLength: 25 }),
-    rows: fc.array(
-      fc.record({
-        // Mostly clean: each value is the column's first ones with high odds.
-        picks: fc.array(fc.oneof({ weight: 30, arbitrary: fc.nat({ max: 1 }) }, { weight: 1, arbitrary: fc.nat({ max: 20 }) }), { minLength: 25, maxLength: 25 }),
-        id: fc.oneof({ weight: 20, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constantFrom('', ' ', 'dup') }),
-        quoting: arbitraryQuoting(25),
-      }),
-      { minLength: 1, maxLength: 25 },
-    ),
-    stray: arbitraryStray,
-  })
-  .map(({ optional, period, unknown, order, rows, stray }) => {
-    const columns = [...REQUIRED, ...period, ...optional, ...(unknown ? ['note'] : [])];
-    const shuffled = columns.map((column, index) => ({ column, key: order[index] ?? 0 })).sort((a, b) => a.key - b.key).map(({ column }) => column);
-    const lines = rows.map((row, index) =>
-      shuffled
-        .map((column, at) => {
-          const quoting = stray && index === 0 && at === 0 ? 'broken' : (row.quoting[at] ?? 'bare');
-          if (column === 'line_id') return field(row.id === null ? `il_${index + 1}` : row.id, quoting);
-          const values = column === 'note' ? NOTES : VALUES[column]!;
-          return field(values[(row.picks[at] ?? 0) % values.length]!, quoting);
-        })
-        .join(','),
-    );
-    return `${[shuffled.join(','), ...lines].join('\n')}\n`;
-  });
+/**
+ * A CSV file of random rows: `columns` draws the header's columns (then shuffled), each row's
+ * values come from `valuesOf(column)`, its first two values with odds of `clean` to 1 for the
+ * rest, and ids are numbered (`${idPrefix}N`) but for a blank or repeated one now and then.
+ */
+function arbitraryCsvFile(shape: {
+  readonly columns: fc.Arbitrary<string[]>;
+  readonly idColumn: string;
+  readonly idPrefix: string;
+  readonly valuesOf: (column: string) => readonly string[];
+  readonly clean: number;
+}): fc.Arbitrary<string> {
+  const MAX_FIELDS = 30;
+  return fc
+    .record({
+      columns: shape.columns,
+      order: fc.array(fc.nat(), { minLength: MAX_FIELDS, maxLength: MAX_FIELDS }),
+      rows: fc.array(
+        fc.record({
+          picks: fc.array(fc.oneof({ weight: shape.clean, arbitrary: fc.nat({ max: 1 }) }, { weight: 1, arbitrary: fc.nat({ max: 20 }) }), { minLength: MAX_FIELDS, maxLength: MAX_FIELDS }),
+          id: fc.oneof({ weight: 20, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constantFrom('', ' ', 'dup') }),
+          quoting: arbitraryQuoting(MAX_FIELDS),
+        }),
+        { minLength: 1, maxLength: 25 },
+      ),
+      stray: arbitraryStray,
+    })
+    .map(({ columns, order, rows, stray }) => {
+      expect(columns.length).toBeLessThanOrEqual(MAX_FIELDS);
+      const shuffled = columns.map((column, index) => ({ column, key: order[index] ?? 0 })).sort((a, b) => a.key - b.key).map(({ column }) => column);
+      const lines = rows.map((row, index) =>
+        shuffled
+          .map((column, at) => {
+            const quoting = stray && index === 0 && at === 0 ? 'broken' : (row.quoting[at] ?? 'bare');
+            if (column === shape.idColumn) return field(row.id === null ? `${shape.idPrefix}${index + 1}` : row.id, quoting);
+            const values = shape.valuesOf(column);
+            return field(values[(row.picks[at] ?? 0) % values.length]!, quoting);
+          })
+          .join(','),
+      );
+      return `${[shuffled.map((column) => field(column, 'bare')).join(','), ...lines].join('\n')}\n`;
+    });
+}
+
+/** Mostly the whole group, now and then a part of it. */
+function mostly(group: readonly string[]): fc.Arbitrary<string[]> {
+  return fc.oneof({ weight: 9, arbitrary: fc.constant(group) }, { weight: 1, arbitrary: fc.subarray([...group]) }).map((columns) => [...columns]);
+}
+
+/** An invoice_lines file: the required columns, mostly a period, some optional ones, maybe an unknown one. */
+const arbitraryFile = arbitraryCsvFile({
+  columns: fc
+    .tuple(mostly(PERIOD), fc.subarray(OPTIONAL), fc.boolean())
+    .map(([period, optional, unknown]) => [...REQUIRED, ...period, ...optional, ...(unknown ? ['note'] : [])]),
+  idColumn: 'line_id',
+  idPrefix: 'il_',
+  valuesOf: (column) => (column === 'note' ? NOTES : VALUES[column]!),
+  clean: 30,
+});
 
 interface Landed {
   /** null when the import failed (the engine found no rate for a currency, say): then `error`. */
@@ -213,39 +239,15 @@ const EVENT_REQUIRED = ['event_id', 'customer_id', 'subscription_id', 'type', 'e
 /** Start and change events need a price: a file without these is mostly rejects, so most files have them. */
 const EVENT_PRICE = ['amount', 'currency'];
 const EVENT_OPTIONAL = Object.keys(EVENT_VALUES).filter((column) => !EVENT_REQUIRED.includes(column) && !EVENT_PRICE.includes(column));
-const EVENT_FIELDS = Object.keys(EVENT_VALUES).length + 1;
 
-/** A subscription_events file: the required columns, mostly a price, and some optional ones, shuffled. */
-const arbitraryEventsFile = fc
-  .record({
-    price: fc.oneof({ weight: 9, arbitrary: fc.constant(EVENT_PRICE) }, { weight: 1, arbitrary: fc.subarray(EVENT_PRICE) }),
-    optional: fc.subarray(EVENT_OPTIONAL),
-    order: fc.array(fc.nat(), { minLength: EVENT_FIELDS, maxLength: EVENT_FIELDS }),
-    rows: fc.array(
-      fc.record({
-        picks: fc.array(fc.oneof({ weight: 12, arbitrary: fc.nat({ max: 1 }) }, { weight: 1, arbitrary: fc.nat({ max: 20 }) }), { minLength: EVENT_FIELDS, maxLength: EVENT_FIELDS }),
-        id: fc.oneof({ weight: 20, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constantFrom('', ' ', 'dup') }),
-        quoting: arbitraryQuoting(EVENT_FIELDS),
-      }),
-      { minLength: 1, maxLength: 25 },
-    ),
-    stray: arbitraryStray,
-  })
-  .map(({ price, optional, order, rows, stray }) => {
-    const columns = [...EVENT_REQUIRED, ...price, ...optional];
-    const shuffled = columns.map((column, index) => ({ column, key: order[index] ?? 0 })).sort((a, b) => a.key - b.key).map(({ column }) => column);
-    const lines = rows.map((row, index) =>
-      shuffled
-        .map((column, at) => {
-          const quoting = stray && index === 0 && at === 0 ? 'broken' : (row.quoting[at] ?? 'bare');
-          if (column === 'event_id') return field(row.id === null ? `evt_${index + 1}` : row.id, quoting);
-          const values = EVENT_VALUES[column]!;
-          return field(values[(row.picks[at] ?? 0) % values.length]!, quoting);
-        })
-        .join(','),
-    );
-    return `${[shuffled.join(','), ...lines].join('\n')}\n`;
-  });
+/** A subscription_events file: the required columns, mostly a price, and some optional ones. */
+const arbitraryEventsFile = arbitraryCsvFile({
+  columns: fc.tuple(mostly(EVENT_PRICE), fc.subarray(EVENT_OPTIONAL)).map(([price, optional]) => [...EVENT_REQUIRED, ...price, ...optional]),
+  idColumn: 'event_id',
+  idPrefix: 'evt_',
+  valuesOf: (column) => EVENT_VALUES[column]!,
+  clean: 12,
+});
 
 const CUSTOMER_VALUES: Record<string, readonly string[]> = {
   customer_id: ['cus_1', 'cus_2', 'cus_3', '', ' ', '\t', 'Cus 4 ', 'é'],
@@ -258,39 +260,54 @@ const CUSTOMER_VALUES: Record<string, readonly string[]> = {
 const ATTRIBUTE_COLUMNS = ['attr.industry', 'team_size', 'industry', 'attr.team_size', 'attr.', '2024', 'plan tier', 'attr.x\\y', 'attr.a"b'];
 const ATTRIBUTE_VALUES = ['software', 'retail', '', ' ', '\u00a0', 'é', 'a "q"', 'back\\slash', 'tab\there', 'x, y'];
 const CUSTOMER_OPTIONAL = Object.keys(CUSTOMER_VALUES).filter((column) => column !== 'customer_id');
-const CUSTOMER_FIELDS = CUSTOMER_OPTIONAL.length + 1 + ATTRIBUTE_COLUMNS.length;
 
-/** A customers file: customer_id, some known columns, some attribute columns (clashing, odd keys), shuffled. */
-const arbitraryCustomersFile = fc
-  .record({
-    optional: fc.subarray(CUSTOMER_OPTIONAL),
-    attributes: fc.oneof({ weight: 3, arbitrary: fc.subarray(ATTRIBUTE_COLUMNS.slice(0, 2)) }, { weight: 1, arbitrary: fc.subarray(ATTRIBUTE_COLUMNS) }),
-    order: fc.array(fc.nat(), { minLength: CUSTOMER_FIELDS, maxLength: CUSTOMER_FIELDS }),
-    rows: fc.array(
-      fc.record({
-        picks: fc.array(fc.oneof({ weight: 20, arbitrary: fc.nat({ max: 1 }) }, { weight: 1, arbitrary: fc.nat({ max: 20 }) }), { minLength: CUSTOMER_FIELDS, maxLength: CUSTOMER_FIELDS }),
-        id: fc.oneof({ weight: 20, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constantFrom('', ' ', 'dup') }),
-        quoting: arbitraryQuoting(CUSTOMER_FIELDS),
-      }),
-      { minLength: 1, maxLength: 25 },
-    ),
-    stray: arbitraryStray,
-  })
-  .map(({ optional, attributes, order, rows, stray }) => {
-    const columns = ['customer_id', ...optional, ...attributes];
-    const shuffled = columns.map((column, index) => ({ column, key: order[index] ?? 0 })).sort((a, b) => a.key - b.key).map(({ column }) => column);
-    const lines = rows.map((row, index) =>
-      shuffled
-        .map((column, at) => {
-          const quoting = stray && index === 0 && at === 0 ? 'broken' : (row.quoting[at] ?? 'bare');
-          if (column === 'customer_id') return field(row.id === null ? `cus_${index + 1}` : row.id, quoting);
-          const values = CUSTOMER_VALUES[column] ?? ATTRIBUTE_VALUES;
-          return field(values[(row.picks[at] ?? 0) % values.length]!, quoting);
-        })
-        .join(','),
-    );
-    return `${[shuffled.map((column) => field(column, 'bare')).join(','), ...lines].join('\n')}\n`;
-  });
+/** A customers file: customer_id, some known columns, some attribute columns (clashing, odd keys). */
+const arbitraryCustomersFile = arbitraryCsvFile({
+  columns: fc
+    .tuple(fc.subarray(CUSTOMER_OPTIONAL), fc.oneof({ weight: 3, arbitrary: fc.subarray(ATTRIBUTE_COLUMNS.slice(0, 2)) }, { weight: 1, arbitrary: fc.subarray(ATTRIBUTE_COLUMNS) }))
+    .map(([optional, attributes]) => ['customer_id', ...optional, ...attributes]),
+  idColumn: 'customer_id',
+  idPrefix: 'cus_',
+  valuesOf: (column) => CUSTOMER_VALUES[column] ?? ATTRIBUTE_VALUES,
+  clean: 20,
+});
+
+/**
+ * Imports each random file with and without the store's load (`write` puts it in a folder) and
+ * compares what landed; then checks that rows really went both ways through DuckDB, and that it
+ * declined some files.
+ */
+async function landsAsReadRowByRow<L extends Landed | LandedCustomers>(
+  arbitrary: fc.Arbitrary<string>,
+  seed: number,
+  write: (dir: string, text: string) => void,
+  landWith: (dir: string, bulkCsv: boolean, times: number) => Promise<L>,
+  same: (inBulk: L, byRow: L) => void = () => undefined,
+): Promise<void> {
+  let staged = 0;
+  let doubtful = 0;
+  let declined = 0;
+  await fc.assert(
+    fc.asyncProperty(arbitrary, fc.integer({ min: 1, max: 2 }), async (text, times) => {
+      const dir = mkdtempSync(path.join(root, 'case-'));
+      write(dir, text);
+      const inBulk = await landWith(dir, true, times);
+      const byRow = await landWith(dir, false, times);
+      expect(comparable(inBulk)).toEqual(comparable(byRow));
+      same(inBulk, byRow);
+      expect(byRow.bulk).toBeUndefined();
+      if (inBulk.bulk) {
+        staged += inBulk.bulk.staged;
+        doubtful += inBulk.bulk.doubtful.length;
+      } else declined++;
+      rmSync(dir, { recursive: true, force: true });
+    }),
+    { numRuns: 60 * FACTOR, seed },
+  );
+  expect(staged).toBeGreaterThan(100);
+  expect(doubtful).toBeGreaterThan(20);
+  expect(declined).toBeGreaterThan(0);
+}
 
 /** Three invoice lines: two clean ones (one in JPY, one issued at an instant with an offset) and one with too many decimals. */
 function storyFolder(): string {
@@ -309,88 +326,36 @@ function storyFolder(): string {
 }
 
 describe('plain CSV staged by DuckDB', () => {
-  test('lands exactly as the file read row by row', async () => {
-    let staged = 0;
-    let doubtful = 0;
-    let declined = 0;
-    let run = 0;
-    await fc.assert(
-      fc.asyncProperty(arbitraryFile, fc.integer({ min: 1, max: 2 }), async (text, times) => {
-        const dir = path.join(root, `case-${run++}`);
-        rmSync(dir, { recursive: true, force: true });
-        mkdirSync(dir, { recursive: true });
-        writeFileSync(path.join(dir, 'invoice_lines.csv'), text);
-        const inBulk = await land(dir, true, times);
-        const byRow = await land(dir, false, times);
-        expect(comparable(inBulk)).toEqual(comparable(byRow));
-        expect(byRow.bulk).toBeUndefined();
-        if (inBulk.bulk) {
-          staged += inBulk.bulk.staged;
-          doubtful += inBulk.bulk.doubtful.length;
-        } else declined++;
-      }),
-      { numRuns: 60 * FACTOR, seed: 20261122 },
+  test('an invoice_lines file lands exactly as the file read row by row', async () => {
+    await landsAsReadRowByRow(
+      arbitraryFile,
+      20261122,
+      (dir, text) => writeFileSync(path.join(dir, 'invoice_lines.csv'), text),
+      (dir, bulkCsv, times) => land(dir, bulkCsv, times),
     );
-    // The property held with both kinds of rows really going through DuckDB, and with files it declined.
-    expect(staged).toBeGreaterThan(100);
-    expect(doubtful).toBeGreaterThan(20);
-    expect(declined).toBeGreaterThan(0);
   }, 120_000 * FACTOR);
 
   test('a subscription_events file lands exactly as the file read row by row', async () => {
-    let staged = 0;
-    let doubtful = 0;
-    let declined = 0;
-    let run = 0;
-    await fc.assert(
-      fc.asyncProperty(arbitraryEventsFile, fc.integer({ min: 1, max: 2 }), async (text, times) => {
-        const dir = path.join(root, `events-${run++}`);
-        rmSync(dir, { recursive: true, force: true });
-        mkdirSync(dir, { recursive: true });
-        writeFileSync(path.join(dir, 'subscription_events.csv'), text);
-        const inBulk = await land(dir, true, times, 'subscription_events');
-        const byRow = await land(dir, false, times, 'subscription_events');
-        expect(comparable(inBulk)).toEqual(comparable(byRow));
-        expect(byRow.bulk).toBeUndefined();
-        if (inBulk.bulk) {
-          staged += inBulk.bulk.staged;
-          doubtful += inBulk.bulk.doubtful.length;
-        } else declined++;
-      }),
-      { numRuns: 60 * FACTOR, seed: 20261124 },
+    await landsAsReadRowByRow(
+      arbitraryEventsFile,
+      20261124,
+      (dir, text) => writeFileSync(path.join(dir, 'subscription_events.csv'), text),
+      (dir, bulkCsv, times) => land(dir, bulkCsv, times, 'subscription_events'),
     );
-    expect(staged).toBeGreaterThan(100);
-    expect(doubtful).toBeGreaterThan(20);
-    expect(declined).toBeGreaterThan(0);
   }, 120_000 * FACTOR);
 
   test('a customers file lands exactly as the file read row by row, attributes in the same order', async () => {
-    let staged = 0;
-    let doubtful = 0;
-    let declined = 0;
-    let run = 0;
-    await fc.assert(
-      fc.asyncProperty(arbitraryCustomersFile, fc.integer({ min: 1, max: 2 }), async (text, times) => {
-        const dir = path.join(root, `customers-${run++}`);
-        rmSync(dir, { recursive: true, force: true });
-        mkdirSync(dir, { recursive: true });
+    await landsAsReadRowByRow(
+      arbitraryCustomersFile,
+      20261123,
+      (dir, text) => {
         writeFileSync(path.join(dir, 'customers.csv'), text);
+        // A dataset needs lines or events.
         writeFileSync(path.join(dir, 'invoice_lines.csv'), 'line_id,invoice_id,customer_id,type,amount,currency\nil_1,in_1,cus_1,one_time,10,USD\n');
-        const inBulk = await landCustomers(dir, true, times);
-        const byRow = await landCustomers(dir, false, times);
-        expect(comparable(inBulk)).toEqual(comparable(byRow));
-        expect(inBulk.customers.map((customer) => customer.attributesJson)).toEqual(byRow.customers.map((customer) => customer.attributesJson));
-        expect(byRow.bulk).toBeUndefined();
-        if (inBulk.bulk) {
-          staged += inBulk.bulk.staged;
-          doubtful += inBulk.bulk.doubtful.length;
-        } else declined++;
-      }),
-      { numRuns: 40 * FACTOR, seed: 20261123 },
+      },
+      landCustomers,
+      (inBulk, byRow) => expect(inBulk.customers.map((customer) => customer.attributesJson)).toEqual(byRow.customers.map((customer) => customer.attributesJson)),
     );
-    expect(staged).toBeGreaterThan(100);
-    expect(doubtful).toBeGreaterThan(10);
-    expect(declined).toBeGreaterThan(0);
   }, 120_000 * FACTOR);
 
   test('a clean file is staged whole by DuckDB, and a doubtful row is parsed by the reader', async () => {
