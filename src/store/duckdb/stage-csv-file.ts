@@ -179,12 +179,14 @@ function subscriptionEventSql({ x, v }: Fields): KindSql {
   const derived = `(${unitAmount.values[0]}::HUGEINT * ${quantity.values[0]} - ${discount.values[0]})`;
   const intervalUnit = enumColumn(x('interval_unit'), ['day', 'week', 'month', 'year']);
   const intervalCount = x('interval_count');
+  const effectiveAt = momentColumn(x('effective_at'));
   const columns = {
     event_id: idColumn(x('event_id'), true),
     customer_id: idColumn(x('customer_id'), true),
     subscription_id: idColumn(x('subscription_id'), true),
     type: { checked: `${type} IS NOT NULL AND ${type} IN ('start', 'change', 'cancel', 'pause', 'resume')`, values: [type] },
-    effective_at: { ...momentColumn(x('effective_at')), checked: `(${v('effective_at')} IS NOT NULL AND ${momentColumn(x('effective_at')).checked ?? 'false'})` },
+    // Required: the column exists (the reader checked the header), and so does the value.
+    effective_at: { ...effectiveAt, checked: `(${v('effective_at')} IS NOT NULL AND ${effectiveAt.checked ?? 'false'})` },
     requested_at: momentColumn(x('requested_at')),
     plan_id: textColumn(x('plan_id')),
     amount: {
