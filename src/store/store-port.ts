@@ -96,8 +96,9 @@ export interface SourceDocuments {
 }
 
 /**
- * A plain CSV file (no quote, carriage return or blank line: one row per line, fields between
- * commas) for the store to load and check itself; the reader has checked it is plain.
+ * A plain CSV file (no carriage return or blank line, quotes only around whole fields and never
+ * around a line feed: one row per line) for the store to load and check itself; the reader has
+ * checked it is plain (src/ingest/plain-csv-header.ts).
  */
 export interface CsvStagingRequest {
   readonly path: string;
