@@ -57,6 +57,8 @@ const schema = rowSchema({
     country = pool.intern(text.toUpperCase());
   }
   // An explicit `attr.<key>` column wins over a plain column of the same name, whatever their order.
+  // Plain columns first, then `attr.` ones: customerAttributeOrder above gives the same order to a
+  // store that writes the attributes' JSON itself.
   const plain: [string, string][] = [];
   const prefixed: [string, string][] = [];
   for (const [column, value] of extras) {
