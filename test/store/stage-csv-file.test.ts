@@ -15,7 +15,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { importIntoStore, type ImportOutcome } from '../../src/app/store/import-into-store.js';
 import { openDuckDbStore } from '../../src/store/duckdb/duckdb-store.js';
 import type { Customer, InvoiceLine, SubscriptionEvent } from '../../src/engine/model.js';
-import type { CsvStagingOutcome, RunrateStore, StoreTransaction } from '../../src/store/store-port.js';
+import type { CsvStagingOutcome, CsvStagingRequest, RunrateStore, StoreTransaction } from '../../src/store/store-port.js';
 import { canonicalJson } from '../support/canonical-json.js';
 
 const FACTOR = Math.max(1, Number(process.env.RUNRATE_PROPERTY_RUNS ?? '1') || 1);
@@ -146,11 +146,12 @@ const SEEN = new Error('rolled back once seen');
 let shared: RunrateStore | null = null;
 afterAll(async () => shared?.close());
 
-/** `times`: the folder is imported that many times over in one import (a later copy stages into a filled table). */
-async function land(dir: string, bulkCsv: boolean, times = 1, kind: 'invoice_lines' | 'subscription_events' = 'invoice_lines', bulkCsvMinRows = 1): Promise<Landed> {
-  const store = (shared ??= await openDuckDbStore(':memory:'));
+/**
+ * The store, catching what its load of `kind`'s file returned (undefined: never asked); `after`
+ * runs inside the import's transaction once the import's work is done, given its result.
+ */
+function watching(store: RunrateStore, kind: CsvStagingRequest['kind'], after: (tx: StoreTransaction, result: unknown) => Promise<void> = async () => undefined) {
   let bulk: CsvStagingOutcome | null | undefined;
-  let rows: ReadonlyArray<InvoiceLine | SubscriptionEvent> = [];
   const transaction = store.transaction.bind(store);
   const seeing: RunrateStore = Object.create(store) as RunrateStore;
   seeing.transaction = <T>(work: (tx: StoreTransaction) => Promise<T>) =>
@@ -159,19 +160,33 @@ async function land(dir: string, bulkCsv: boolean, times = 1, kind: 'invoice_lin
       const seen: StoreTransaction = Object.create(tx) as StoreTransaction;
       if (stage) seen.stageCsvFile = async (request) => (request.kind === kind ? (bulk = await stage(request)) : stage(request));
       const result = await work(seen);
-      // Store order is not part of the contract (the engine does not depend on it): file order.
-      const stored = await tx.readSourceRows(null);
-      rows = [...(kind === 'invoice_lines' ? stored.invoiceLines : stored.subscriptionEvents)].sort((a, b) => a.source.line - b.source.line);
-      outcome = result as ImportOutcome;
-      throw SEEN;
+      await after(tx, result);
+      return result;
     });
+  return { store: seeing, bulk: () => bulk };
+}
+
+/** `times`: the folder is imported that many times over in one import (a later copy stages into a filled table). */
+function importTimes(store: RunrateStore, dir: string, bulkCsv: boolean, times: number, bulkCsvMinRows = 1): Promise<ImportOutcome> {
+  return importIntoStore(store, Array.from({ length: times }, () => dir), { explicit: [{ currency: 'USD', asOf: '2024-06-30' }], today: () => 0 as never, startedAt: 'test', bulkCsv, bulkCsvMinRows, worker: false });
+}
+
+async function land(dir: string, bulkCsv: boolean, times = 1, kind: 'invoice_lines' | 'subscription_events' = 'invoice_lines', bulkCsvMinRows = 1): Promise<Landed> {
+  let rows: ReadonlyArray<InvoiceLine | SubscriptionEvent> = [];
   let outcome: ImportOutcome | null = null;
   let error: string | null = null;
-  await importIntoStore(seeing, Array.from({ length: times }, () => dir), { explicit: [{ currency: 'USD', asOf: '2024-06-30' }], today: () => 0 as never, startedAt: 'test', bulkCsv, bulkCsvMinRows, worker: false }).catch((thrown: unknown) => {
+  const watched = watching((shared ??= await openDuckDbStore(':memory:')), kind, async (tx, result) => {
+    // Store order is not part of the contract (the engine does not depend on it): file order.
+    const stored = await tx.readSourceRows(null);
+    rows = [...(kind === 'invoice_lines' ? stored.invoiceLines : stored.subscriptionEvents)].sort((a, b) => a.source.line - b.source.line);
+    outcome = result as ImportOutcome;
+    throw SEEN;
+  });
+  await importTimes(watched.store, dir, bulkCsv, times, bulkCsvMinRows).catch((thrown: unknown) => {
     if (thrown !== SEEN) error = String(thrown);
   });
   expect(outcome === null).toBe(error !== null);
-  return { outcome, error, rows, bulk };
+  return { outcome, error, rows, bulk: watched.bulk() };
 }
 
 /**
@@ -181,24 +196,15 @@ async function land(dir: string, bulkCsv: boolean, times = 1, kind: 'invoice_lin
 async function landCustomers(dir: string, bulkCsv: boolean, times = 1): Promise<LandedCustomers> {
   const store = await openDuckDbStore(':memory:');
   try {
-    let bulk: CsvStagingOutcome | null | undefined;
-    const transaction = store.transaction.bind(store);
-    const seeing: RunrateStore = Object.create(store) as RunrateStore;
-    seeing.transaction = <T>(work: (tx: StoreTransaction) => Promise<T>) =>
-      transaction(async (tx) => {
-        const stage = tx.stageCsvFile?.bind(tx);
-        const seen: StoreTransaction = Object.create(tx) as StoreTransaction;
-        if (stage) seen.stageCsvFile = async (request) => (request.kind === 'customers' ? (bulk = await stage(request)) : stage(request));
-        return work(seen);
-      });
+    const watched = watching(store, 'customers');
     let outcome: ImportOutcome | null = null;
     let error: string | null = null;
-    await importIntoStore(seeing, Array.from({ length: times }, () => dir), { explicit: [{ currency: 'USD', asOf: '2024-06-30' }], today: () => 0 as never, startedAt: 'test', bulkCsv, bulkCsvMinRows: 1, worker: false }).then(
+    await importTimes(watched.store, dir, bulkCsv, times).then(
       (result) => (outcome = result),
       (thrown: unknown) => (error = String(thrown)),
     );
     const customers = outcome === null ? [] : (await store.readAllSource()).customers.map((customer) => ({ ...customer, attributesJson: JSON.stringify(customer.attributes) }));
-    return { outcome, error, customers: [...customers].sort((a, b) => a.source.line - b.source.line), bulk };
+    return { outcome, error, customers: [...customers].sort((a, b) => a.source.line - b.source.line), bulk: watched.bulk() };
   } finally {
     await store.close();
   }
