@@ -195,7 +195,8 @@ export function computeMovements(dataset: Dataset, config: EngineConfig, options
     let end = start;
     while (end < subscriptions.length && subscriptions[end]!.customerId === customerId) end++;
     const forCustomer: CustomerSubscription[] = [];
-    for (const source of subscriptions.slice(start, end)) {
+    for (let index = start; index < end; index++) {
+      const source = subscriptions[index]!;
       const result =
         source.lines.length > 0
           ? invoiceTimeline(source.subscriptionId, customerId, source.lines, plans, config)
@@ -210,10 +211,10 @@ export function computeMovements(dataset: Dataset, config: EngineConfig, options
         currency: source.currency,
         points: compactTimeline(points),
         scheduled: scheduledPoints(result.points, source.currency, rates, config, points.at(-1) ?? null),
-        planIds: [...new Set(result.points.flatMap((p) => p.state.items.map((item) => item.planId)).filter((id) => id !== null))].sort(compareStrings),
+        planIds: planIdsOf(result.points),
       });
     }
-    movements.push(...customerMovements(customerId, forCustomer, config));
+    for (const movement of customerMovements(customerId, forCustomer, config)) movements.push(movement);
     start = end;
   }
 
@@ -252,6 +253,13 @@ function scheduledPoints(
     result.push({ date, nativeMrr: state.mrr, mrr, planId });
   }
   return result;
+}
+
+/** Every plan named by the points, sorted (one pass: this runs per subscription). */
+function planIdsOf(points: readonly StatePoint[]): string[] {
+  const ids = new Set<string>();
+  for (const point of points) for (const item of point.state.items) if (item.planId !== null) ids.add(item.planId);
+  return [...ids].sort(compareStrings);
 }
 
 function compactTimeline(points: readonly ReportingPoint[]): TimelinePoint[] {

@@ -3,6 +3,7 @@
  * an FX part and a business part, and business parts are typed by the customer's state.
  */
 import type { CalendarDate } from '../calendar/calendar-date.js';
+import { sortedDays } from '../calendar/sorted-days.js';
 import { assert } from '../assert.js';
 import type { EngineConfig } from '../config.js';
 import { convertExactly, convertMinorUnits } from '../fx/convert-minor-units.js';
@@ -43,7 +44,9 @@ export function customerMovements(
   const running: Running[] = [...subscriptions]
     .sort((a, b) => compareStrings(a.subscriptionId, b.subscriptionId))
     .map((subscription) => ({ subscription, state: null, rate: null, mrr: 0, next: 0 }));
-  const days = [...new Set(subscriptions.flatMap((s) => s.points.map((p) => p.date)))].sort((a, b) => a - b);
+  const pointDays: CalendarDate[] = [];
+  for (const subscription of subscriptions) for (const point of subscription.points) pointDays.push(point.date);
+  const days = sortedDays(pointDays);
 
   const movements: Movement[] = [];
   let total = 0;
@@ -138,10 +141,29 @@ function movement(
 
 /** The lines or events that start, end or cancel on the day; when none do, those in force. */
 function changeSources(before: SubscriptionState | null, after: SubscriptionState): string[] {
-  const previous = new Set(before?.sources ?? []);
-  const current = new Set(after.sources);
-  const changed = [...previous].filter((id) => !current.has(id)).concat([...current].filter((id) => !previous.has(id)));
-  return (changed.length > 0 ? changed : [...current]).sort(compareStrings);
+  const previous = before?.sources ?? [];
+  const current = after.sources;
+  // States name a few sources each: scanning the short lists beats building two sets per change.
+  const has =
+    previous.length * current.length <= 64
+      ? (list: readonly string[]) => (id: string) => list.includes(id)
+      : (list: readonly string[]) => {
+          const set = new Set(list);
+          return (id: string) => set.has(id);
+        };
+  const inPrevious = has(previous);
+  const inCurrent = has(current);
+  const changed = previous.filter((id) => !inCurrent(id)).concat(current.filter((id) => !inPrevious(id)));
+  return sortedUnique(changed.length > 0 ? changed : [...current]);
+}
+
+/** Sorted, each id once (a state's sources may name a line twice). */
+function sortedUnique(ids: string[]): string[] {
+  ids.sort(compareStrings);
+  let kept = 0;
+  for (let i = 0; i < ids.length; i++) if (i === 0 || ids[i] !== ids[kept - 1]) ids[kept++] = ids[i]!;
+  ids.length = kept;
+  return ids;
 }
 
 /** The same discount, to the rounding of scaled proration lines (see PlanItem.listMrrTolerance). */

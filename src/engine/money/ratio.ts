@@ -20,6 +20,8 @@ function gcd(a: bigint, b: bigint): bigint {
 }
 
 export function ratio(num: bigint, den: bigint = 1n): Ratio {
+  // An integer is already in lowest terms: no GCD loop (the engine makes one per line amount).
+  if (den === 1n) return { num, den };
   assert(den !== 0n, 'ratio with a zero denominator');
   if (den < 0n) {
     num = -num;

@@ -13,10 +13,12 @@ import {
   type CalendarDate,
 } from '../calendar/calendar-date.js';
 import { momentDate, momentSortKey } from '../calendar/moment-date.js';
+import { lastIndexOnOrBefore } from '../calendar/last-index-on-or-before.js';
+import { sortedDays } from '../calendar/sorted-days.js';
 import type { EngineConfig } from '../config.js';
 import type { BillingInterval, InvoiceLine, Plan } from '../model.js';
 import type { DataWarning, RejectedRow } from '../movement.js';
-import { multiply, ONE, ratio, sign, subtract, ZERO, type Ratio } from '../money/ratio.js';
+import { equals, multiply, ONE, ratio, sign, ZERO, type Ratio } from '../money/ratio.js';
 import { monthlyFactor } from './monthly-factor.js';
 import {
   combineContributions,
@@ -88,16 +90,16 @@ const NOMINAL_DAYS: Record<BillingInterval['unit'], number> = { day: 1, week: 7,
 
 /** docs/rules.md "Billing interval": the interval seen most often, ties to the longer. */
 export function inferInterval(periods: ReadonlyArray<{ start: CalendarDate; end: CalendarDate }>): BillingInterval {
-  const counts = new Map<string, { interval: BillingInterval; seen: number }>();
+  // A subscription has one or two distinct intervals: a short list, in first-seen order.
+  const counts: Array<{ interval: BillingInterval; seen: number }> = [];
   for (const { start, end } of periods) {
     const interval = naturalInterval(start, end);
-    const key = `${interval.unit}:${interval.count}`;
-    const entry = counts.get(key);
+    const entry = counts.find((known) => known.interval.unit === interval.unit && known.interval.count === interval.count);
     if (entry) entry.seen++;
-    else counts.set(key, { interval, seen: 1 });
+    else counts.push({ interval, seen: 1 });
   }
   let best: { interval: BillingInterval; seen: number } | null = null;
-  for (const entry of counts.values()) {
+  for (const entry of counts) {
     if (
       !best ||
       entry.seen > best.seen ||
@@ -124,8 +126,10 @@ function policyAmounts(line: InvoiceLine, config: EngineConfig): { counted: numb
   }
 }
 
+/** `scale`: ONE for a cycle line, else the full interval's days over the line's own. */
 function contribution(dated: DatedLine, config: EngineConfig, scale: Ratio, prorated: boolean): Contribution {
-  const factor = multiply(monthlyFactor(dated.interval), scale);
+  const whole = equals(scale, ONE);
+  const factor = whole ? monthlyFactor(dated.interval) : multiply(monthlyFactor(dated.interval), scale);
   // A proration credit ("unused time on 10 seats") takes its quantity away; cycle lines count as they are.
   const quantity = prorated && dated.line.amount < 0 ? -dated.line.quantity : dated.line.quantity;
   if (dated.isTrial) {
@@ -140,7 +144,7 @@ function contribution(dated: DatedLine, config: EngineConfig, scale: Ratio, pror
     discount: multiply(ratio(BigInt(amounts.discount)), factor),
     // A scaled line inherits the half minor unit its billing system rounded it by (one more half
     // for its discount), scaled up with it.
-    listMrrTolerance: sign(subtract(scale, ONE)) === 0 ? ZERO : multiply(ratio(dated.line.discount === 0 ? 1n : 2n, 2n), factor),
+    listMrrTolerance: whole ? ZERO : multiply(ratio(dated.line.discount === 0 ? 1n : 2n, 2n), factor),
     sourceId: dated.line.lineId,
   };
 }
@@ -169,11 +173,11 @@ function cycleRank(cycle: Cycle, zone: string): CycleRank {
   return { order, issuedDay, issuedInstant, lineId };
 }
 
-/** Latest start wins; ties by rank (computed once per cycle). */
-function compareCycles(a: Cycle, b: Cycle, ranks: ReadonlyMap<Cycle, CycleRank>): number {
+/** Latest start wins; ties by rank (computed once per cycle, and only for a tie: rare). */
+function compareCycles(a: Cycle, b: Cycle, rank: (cycle: Cycle) => CycleRank): number {
   if (a.start !== b.start) return a.start - b.start;
-  const x = ranks.get(a)!;
-  const y = ranks.get(b)!;
+  const x = rank(a);
+  const y = rank(b);
   if (x.order !== y.order) return x.order > y.order ? 1 : -1;
   if (x.issuedDay !== y.issuedDay) return x.issuedDay > y.issuedDay ? 1 : -1;
   if (x.issuedInstant !== y.issuedInstant) return x.issuedInstant > y.issuedInstant ? 1 : -1;
@@ -238,22 +242,33 @@ export function invoiceTimeline(
     (inside ? prorations : cycleLines).push(d);
   }
 
-  const cyclesByPeriod = new Map<string, Cycle>();
+  // Lines with the same period make one cycle: keyed by start, then end (no key strings).
+  const cyclesByPeriod = new Map<CalendarDate, Map<CalendarDate, Cycle>>();
+  const cycles: Cycle[] = [];
   for (const d of cycleLines) {
-    const key = `${d.start}:${d.end}`;
-    const cycle = cyclesByPeriod.get(key);
+    let byEnd = cyclesByPeriod.get(d.start);
+    if (!byEnd) cyclesByPeriod.set(d.start, (byEnd = new Map()));
+    const cycle = byEnd.get(d.end);
     if (cycle) cycle.lines.push(d);
-    else cyclesByPeriod.set(key, { start: d.start, end: d.end, lines: [d] });
+    else {
+      const created = { start: d.start, end: d.end, lines: [d] };
+      byEnd.set(d.end, created);
+      cycles.push(created);
+    }
   }
-  const cycles = [...cyclesByPeriod.values()];
-  const ranks = new Map(cycles.map((cycle) => [cycle, cycleRank(cycle, zone)]));
-  const cycleStarts = [...new Set(cycles.map((c) => c.start))].sort((a, b) => a - b);
+  const ranks = new Map<Cycle, CycleRank>();
+  const rank = (cycle: Cycle): CycleRank => {
+    let known = ranks.get(cycle);
+    if (!known) ranks.set(cycle, (known = cycleRank(cycle, zone)));
+    return known;
+  };
+  const cycleStarts = sortedDays(cycles.map((c) => c.start));
 
   const prorationParts = prorations.map((d) => {
     const fullDays = d.end - intervalStartBefore(d.end, d.interval);
     return { dated: d, part: contribution(d, config, ratio(BigInt(fullDays), BigInt(d.end - d.start)), true) };
   });
-  const cycleParts = new Map<Cycle, Contribution[]>(cycles.map((c) => [c, c.lines.map((d) => contribution(d, config, ratio(1n), false))]));
+  const cycleParts = new Map<Cycle, Contribution[]>(cycles.map((c) => [c, c.lines.map((d) => contribution(d, config, ONE, false))]));
 
   // 4. Cancellations, dated by the churnRecognition policy.
   const cancellations = cancellationDates(dated, config);
@@ -265,20 +280,31 @@ export function invoiceTimeline(
     changeDays.add(d.end);
   }
   for (const c of cancellations) changeDays.add(c.date);
-  const days = [...changeDays].sort((a, b) => a - b);
+  const days = sortedDays(changeDays);
 
   type Stretch = { date: CalendarDate; covered: boolean; state: SubscriptionState };
   const stretches: Stretch[] = [];
+  // The base cycle of a day is the greatest (compareCycles) of those running on it. Days come in
+  // order, so the cycles started by then are a growing prefix of the cycles sorted by start; the
+  // latest-started running one is found by looking back from the end of that prefix, usually at
+  // once (the cycles of a subscription run back to back), instead of testing every cycle every day.
+  const byStart = [...cycles].sort((a, b) => a.start - b.start);
+  let started = 0;
   for (const day of days) {
+    while (started < byStart.length && byStart[started]!.start <= day) started++;
     let base: Cycle | null = null;
-    for (const cycle of cycles) {
-      if (cycle.start <= day && day < cycle.end && (!base || compareCycles(cycle, base, ranks) > 0)) base = cycle;
+    for (let i = started - 1; i >= 0; i--) {
+      const cycle = byStart[i]!;
+      if (base && cycle.start < base.start) break;
+      if (day < cycle.end && (!base || compareCycles(cycle, base, rank) > 0)) base = cycle;
     }
-    const parts: Contribution[] = base ? [...cycleParts.get(base)!] : [];
+    const baseParts = base ? cycleParts.get(base)! : [];
+    // The cycle's parts are copied only when a proration adds to them (most days have none).
+    let withProrations: Contribution[] | null = null;
     let earliestProration: CalendarDate | null = null;
     for (const { dated: p, part } of prorationParts) {
       if (p.start <= day && day < p.end && (!base || base.start < p.start)) {
-        parts.push(part);
+        (withProrations ??= [...baseParts]).push(part);
         if (earliestProration === null || p.start < earliestProration) earliestProration = p.start;
       }
     }
@@ -287,7 +313,7 @@ export function invoiceTimeline(
       stretches.push({ date: day, covered, state: zeroState() });
       continue;
     }
-    const { state, unclampedTotal } = combineContributions(parts, base ? base.start : earliestProration);
+    const { state, unclampedTotal } = combineContributions(withProrations ?? baseParts, base ? base.start : earliestProration);
     if (sign(unclampedTotal) < 0) {
       warnings.push({
         code: 'negative-mrr',
@@ -324,12 +350,16 @@ export function invoiceTimeline(
 
   // 7. Cancellations win from their date until a cycle starts after them.
   if (cancellations.length > 0) {
+    // Stretches come in date order: the latest cancellation on or before each is a moving pointer.
+    const cancelDays = sortedDays(cancellations.map((c) => c.date));
+    let passed = 0;
     for (let i = 0; i < stretches.length; i++) {
       const day = stretches[i]!.date;
-      let latest: CalendarDate | null = null;
-      for (const c of cancellations) if (c.date <= day && (latest === null || c.date > latest)) latest = c.date;
-      if (latest === null) continue;
-      const restarted = cycleStarts.some((start) => start > latest! && start <= day);
+      while (passed < cancelDays.length && cancelDays[passed]! <= day) passed++;
+      if (passed === 0) continue;
+      const latest = cancelDays[passed - 1]!;
+      const restartedOn = cycleStarts[lastIndexOnOrBefore(cycleStarts, latest) + 1];
+      const restarted = restartedOn !== undefined && restartedOn <= day;
       if (!restarted) {
         const ids = cancellations.filter((c) => c.date === latest).map((c) => c.sourceId);
         stretches[i] = { ...stretches[i]!, state: zeroState([...new Set(ids)].sort(compareStrings)) };

@@ -65,6 +65,7 @@ export function combineContributions(
   contributions: readonly Contribution[],
   rateDate: CalendarDate | null,
 ): { state: SubscriptionState; unclampedTotal: Ratio } {
+  if (contributions.length === 1) return single(contributions[0]!, rateDate);
   const byPlan = new Map<string | null, { quantity: number; mrr: Ratio; listMrr: Ratio; listMrrTolerance: Ratio }>();
   let total = ZERO;
   let discount = ZERO;
@@ -90,6 +91,18 @@ export function combineContributions(
   const rounded = sign(total) < 0 ? 0 : Number(roundRatio(total));
   const sources = [...new Set(contributions.map((part) => part.sourceId))].sort(compareStrings);
   return { state: { mrr: rounded, items, discount, rateDate, paused: false, sources }, unclampedTotal: total };
+}
+
+/**
+ * combineContributions of one part (most states: a cycle of one line), without its maps, sets
+ * and sorts. The same values; sums of one term are the term itself.
+ */
+function single(part: Contribution, rateDate: CalendarDate | null): { state: SubscriptionState; unclampedTotal: Ratio } {
+  const { planId, quantity, mrr, listMrr, listMrrTolerance } = part;
+  const inForce = !(quantity === 0 && compareRatios(absolute(listMrr), listMrrTolerance) <= 0);
+  const items: PlanItem[] = inForce ? [{ planId, quantity, mrr, listMrr, listMrrTolerance }] : [];
+  const rounded = sign(mrr) < 0 ? 0 : Number(roundRatio(mrr));
+  return { state: { mrr: rounded, items, discount: part.discount, rateDate, paused: false, sources: [part.sourceId] }, unclampedTotal: mrr };
 }
 
 function absolute(a: Ratio): Ratio {
