@@ -187,6 +187,12 @@ export interface StoreTransaction {
    * documents. A backend without it is computed on the main thread.
    */
   readSourceDocuments?(customerIds: readonly string[]): Promise<SourceDocuments>;
+  /**
+   * Optional: one step of merge work the store put off (a first import's copy of its staged rows
+   * into its tables), for the caller to run while its computing thread is busy; false when none
+   * is left. The store finishes what is left before anything that needs it, and before commit.
+   */
+  continueMerge?(): Promise<boolean>;
   /** Optional, with readSourceDocuments: appends derived rows given as cells. */
   appendDerivedCells?(tables: readonly DerivedCells[]): Promise<void>;
   /** Replaces the derived rows of these customers (null: of everyone). */

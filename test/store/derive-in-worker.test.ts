@@ -61,6 +61,43 @@ describe('the engine in a worker thread', () => {
     expect(rejects[0]).toBe(rejects[1]);
   });
 
+  test("a first import copies its rows into the store's tables while the worker computes, and lands what the main thread lands", async () => {
+    await demoReady;
+    const snapshots: string[] = [];
+    for (const worker of [true, false]) {
+      const store = await openDuckDbStore(path.join(root, `first-${worker}.duckdb`), { copyStepRows: 20 });
+      try {
+        // Steps of the copy made while chunks were still being computed (before the last landed).
+        let computing = false;
+        let stepsWhileComputing = 0;
+        const transaction = store.transaction.bind(store);
+        store.transaction = ((work: Parameters<typeof transaction>[0]) =>
+          transaction(async (tx) => {
+            const step = tx.continueMerge!.bind(tx);
+            tx.continueMerge = async () => {
+              const made = await step();
+              if (made && computing) stepsWhileComputing++;
+              return made;
+            };
+            return work(tx);
+          })) as typeof store.transaction;
+        await importIntoStore(store, [demoDir], {
+          ...options,
+          chunkCustomers: 7,
+          worker,
+          onPhase: (phase) => (computing = phase === 'computing'),
+          onComputeProgress: (progress) => (computing = progress.customers < progress.total),
+        });
+        if (worker) expect(stepsWhileComputing).toBeGreaterThan(0);
+        else expect(stepsWhileComputing).toBe(0);
+        snapshots.push(canonicalJson(await store.snapshot()));
+      } finally {
+        await store.close();
+      }
+    }
+    expect(snapshots[0]).toBe(snapshots[1]);
+  });
+
   test('an error in the worker rejects that chunk with its message; the next chunk is still computed', async () => {
     const script = deriveWorkerScript();
     expect(script).not.toBeNull();

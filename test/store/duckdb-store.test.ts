@@ -17,6 +17,7 @@ import { loadStoreSource } from '../../src/app/store/load-store-source.js';
 import { keepMonthlyReportFigures, reportRequest, storeFigures } from '../../src/app/store/store-figures.js';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { isoDate } from '../../src/engine/calendar/calendar-date.js';
+import { readDataset } from '../../src/ingest/read-dataset.js';
 import { openDuckDbStore } from '../../src/store/duckdb/duckdb-store.js';
 import { StoreBusyError } from '../../src/store/store-port.js';
 import { canonicalJson } from '../support/canonical-json.js';
@@ -81,6 +82,49 @@ describe('the DuckDB store', () => {
     await freshStore.close();
     expect(await keptRows(fresh)).toBe(0);
     expect(after).toEqual(await monthly(fresh));
+  });
+
+  test("a first import's copy into its tables waits for continueMerge, while every read of the transaction sees all rows", async () => {
+    const data = path.join(root, 'deferred-data');
+    await writeDemoDataset(data, { customers: 30, months: 12, seed: 5 });
+    const { dataset } = await readDataset(data);
+    const ownerIds = [...new Set([...dataset.invoiceLines, ...dataset.subscriptionEvents].map((row) => row.customerId))].sort();
+    // A second batch in the same transaction: one line replaced, so the owed copy must be done first.
+    const replaced = { ...dataset.invoiceLines[0]!, amount: dataset.invoiceLines[0]!.amount + 100 };
+
+    const snapshots: string[] = [];
+    for (const steps of ['by hand', 'at commit'] as const) {
+      // 7 rows a step: many steps per table, each ending inside the staged rows' numbering.
+      const store = await openDuckDbStore(path.join(root, `deferred-${steps.replace(' ', '-')}.duckdb`), { copyStepRows: 7 });
+      try {
+        await store.transaction(async (tx) => {
+          const merge = await tx.mergeSourceRows(dataset);
+          expect(merge.counts.new).toBe(dataset.customers.length + dataset.plans.length + dataset.invoiceLines.length + dataset.subscriptionEvents.length + dataset.fxRates.length);
+          expect([...(await tx.customersWithRows())].sort()).toEqual(ownerIds);
+          const read = await tx.readSourceRows(null);
+          expect(read.invoiceLines.length).toBe(dataset.invoiceLines.length);
+          expect(read.subscriptionEvents.length).toBe(dataset.subscriptionEvents.length);
+          const documents = await tx.readSourceDocuments!(ownerIds);
+          expect(documents.invoiceLines.map((document) => (JSON.parse(document) as unknown[]).length).reduce((a, b) => a + b, 0)).toBe(dataset.invoiceLines.length);
+          if (steps === 'by hand') {
+            let made = 0;
+            while (await tx.continueMerge!()) made++;
+            const rows = dataset.customers.length + dataset.invoiceLines.length + dataset.subscriptionEvents.length;
+            expect(made).toBeGreaterThanOrEqual(Math.ceil(rows / 7));
+          }
+          const second = await tx.mergeSourceRows({ customers: [], plans: [], invoiceLines: [replaced], subscriptionEvents: [], fxRates: [] });
+          expect(second.counts).toEqual({ read: 1, new: 0, replaced: 1, unchanged: 0 });
+        });
+        snapshots.push(canonicalJson(await store.snapshot()));
+        const stored = await store.readAllSource();
+        expect(stored.invoiceLines.length).toBe(dataset.invoiceLines.length);
+        expect(stored.invoiceLines.find((line) => line.lineId === replaced.lineId)?.amount).toBe(replaced.amount);
+        expect(stored.customers.length).toBe(dataset.customers.length);
+      } finally {
+        await store.close();
+      }
+    }
+    expect(snapshots[0]).toBe(snapshots[1]);
   });
 
   test('a store written by the first migration opens and upgrades itself, its rows intact', async () => {

@@ -209,6 +209,7 @@ async function recomputeInWorker(
 ): Promise<void> {
   const readDocuments = tx.readSourceDocuments!.bind(tx);
   const appendCells = tx.appendDerivedCells!.bind(tx);
+  const continueMerge = tx.continueMerge?.bind(tx);
   // Plans and rates once: every chunk uses all of them.
   const { plans, fxRates } = await tx.readSourceRows([]);
   const deriver = startDeriver(script, { config, plans, fxRates }, threads);
@@ -217,6 +218,16 @@ async function recomputeInWorker(
     const pending: Array<{ chunk: readonly string[]; result: Promise<DerivedChunk> }> = [];
     const landOldest = async () => {
       const oldest = pending.shift()!;
+      if (continueMerge) {
+        // While the computing thread works, the store catches up on merge work it put off, a
+        // step at a time (a first import's copy into its tables: one core's work beside it).
+        let computed = false;
+        void oldest.result.then(
+          () => (computed = true),
+          () => (computed = true),
+        );
+        while (!computed && (await continueMerge()));
+      }
       const derived = await oldest.result;
       await appendCells(derived.tables);
       landed(oldest.chunk, derived.rejects);
