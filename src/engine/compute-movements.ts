@@ -147,6 +147,7 @@ function groupedBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, 
 
 /** Rows sorted by (day, instant) then id, each key computed once. */
 function sortedBy<T>(rows: readonly T[], key: (row: T) => [number, number], id: (row: T) => string): T[] {
+  if (rows.length < 2) return [...rows];
   const keyed = rows.map((row) => {
     const [day, instant] = key(row);
     return { row, day, instant, id: id(row) };

@@ -27,9 +27,11 @@ interface Running {
   next: number;
 }
 
+/** One subscription's step on a day: its state and rate before, and the point it moves to. */
 interface Change {
   readonly running: Running;
-  readonly before: { state: SubscriptionState | null; rate: Ratio | null; mrr: number };
+  readonly beforeState: SubscriptionState | null;
+  readonly beforeRate: Ratio | null;
   readonly after: ReportingPoint;
   readonly fx: number;
   readonly business: number;
@@ -59,14 +61,13 @@ export function customerMovements(
       const point = run.subscription.points[run.next];
       if (!point || point.date !== day) continue;
       run.next++;
-      const before = { state: run.state, rate: run.rate, mrr: run.mrr };
-      const m0 = before.state?.mrr ?? 0;
+      const m0 = run.state?.mrr ?? 0;
       // A subscription that stops keeps its last rate, so a churn removes exactly what was reported.
-      const r1 = point.rate ?? before.rate;
+      const r1 = point.rate ?? run.rate;
       const m0AtNewRate = m0 === 0 ? 0 : convertMinorUnits(m0, r1!, run.subscription.currency, reporting);
-      const fx = m0AtNewRate - before.mrr;
+      const fx = m0AtNewRate - run.mrr;
       const business = point.mrr - m0AtNewRate;
-      changes.push({ running: run, before, after: point, fx, business });
+      changes.push({ running: run, beforeState: run.state, beforeRate: run.rate, after: point, fx, business });
       run.state = point.state;
       run.rate = r1;
       run.mrr = point.mrr;
@@ -86,16 +87,16 @@ export function customerMovements(
     else businessType = 'none';
 
     for (const change of changes) {
-      const { running: run, before, after } = change;
+      const { running: run, beforeState, beforeRate, after } = change;
       if (change.business === 0 && change.fx === 0) continue;
-      const sources = changeSources(before.state, after.state);
-      const planId = primaryPlan(after.state.items.length > 0 ? after.state : before.state);
+      const sources = changeSources(beforeState, after.state);
+      const planId = primaryPlan(after.state.items.length > 0 ? after.state : beforeState);
       if (change.business !== 0) {
         assert(businessType !== 'none', `customer ${customerId} changed MRR without paying on either day`);
         const type: MovementType = businessType === 'existing' ? (change.business > 0 ? 'expansion' : 'contraction') : businessType;
-        const explained = type === 'expansion' || type === 'contraction' ? explain(before.state, after.state, change.business, after.rate ?? before.rate!, run.subscription.currency, reporting) : null;
+        const explained = type === 'expansion' || type === 'contraction' ? explain(beforeState, after.state, change.business, after.rate ?? beforeRate!, run.subscription.currency, reporting) : null;
         movements.push(
-          movement(day, customerId, run.subscription, type, change.business, after.state.mrr - (before.state?.mrr ?? 0), reporting, total, planId, sources, explained),
+          movement(day, customerId, run.subscription, type, change.business, after.state.mrr - (beforeState?.mrr ?? 0), reporting, total, planId, sources, explained),
         );
       }
       if (change.fx !== 0) movements.push(movement(day, customerId, run.subscription, 'fx', change.fx, 0, reporting, total, planId, sources, null));
@@ -144,16 +145,12 @@ function changeSources(before: SubscriptionState | null, after: SubscriptionStat
   const previous = before?.sources ?? [];
   const current = after.sources;
   // States name a few sources each: scanning the short lists beats building two sets per change.
-  const has =
-    previous.length * current.length <= 64
-      ? (list: readonly string[]) => (id: string) => list.includes(id)
-      : (list: readonly string[]) => {
-          const set = new Set(list);
-          return (id: string) => set.has(id);
-        };
-  const inPrevious = has(previous);
-  const inCurrent = has(current);
-  const changed = previous.filter((id) => !inCurrent(id)).concat(current.filter((id) => !inPrevious(id)));
+  const small = previous.length * current.length <= 64;
+  const previousSet = small ? null : new Set(previous);
+  const currentSet = small ? null : new Set(current);
+  const changed: string[] = [];
+  for (const id of previous) if (!(currentSet ? currentSet.has(id) : current.includes(id))) changed.push(id);
+  for (const id of current) if (!(previousSet ? previousSet.has(id) : previous.includes(id))) changed.push(id);
   return sortedUnique(changed.length > 0 ? changed : [...current]);
 }
 

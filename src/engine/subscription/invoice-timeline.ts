@@ -136,12 +136,15 @@ function contribution(dated: DatedLine, config: EngineConfig, scale: Ratio, pror
     return { planId: dated.line.planId, quantity, mrr: ZERO, listMrr: ZERO, discount: ZERO, listMrrTolerance: ZERO, sourceId: dated.line.lineId };
   }
   const amounts = policyAmounts(dated.line, config);
+  const mrr = multiply(ratio(BigInt(amounts.counted)), factor);
   return {
     planId: dated.line.planId,
     quantity,
-    mrr: multiply(ratio(BigInt(amounts.counted)), factor),
-    listMrr: multiply(ratio(BigInt(amounts.list)), factor),
-    discount: multiply(ratio(BigInt(amounts.discount)), factor),
+    mrr,
+    // Most lines carry no discount: their list amount is the counted one, their discount nothing
+    // (the same values, without two more BigInt products per line).
+    listMrr: amounts.list === amounts.counted ? mrr : multiply(ratio(BigInt(amounts.list)), factor),
+    discount: amounts.discount === 0 ? ZERO : multiply(ratio(BigInt(amounts.discount)), factor),
     // A scaled line inherits the half minor unit its billing system rounded it by (one more half
     // for its discount), scaled up with it.
     listMrrTolerance: whole ? ZERO : multiply(ratio(dated.line.discount === 0 ? 1n : 2n, 2n), factor),
