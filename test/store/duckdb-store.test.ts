@@ -127,6 +127,46 @@ describe('the DuckDB store', () => {
     expect(snapshots[0]).toBe(snapshots[1]);
   });
 
+  test('an import that fails after its staging was committed leaves the store file as it was, and no temporary table behind', async () => {
+    const first = path.join(root, 'staging-first');
+    const second = path.join(root, 'staging-second');
+    await writeDemoDataset(first, { customers: 25, months: 12, seed: 3 });
+    await writeDemoDataset(second, { customers: 35, months: 12, seed: 4 });
+    const store = await openDuckDbStore(path.join(root, 'staging-commits.duckdb'));
+    const temporaryTables = async () => {
+      const connection = (store as unknown as { connection: { runAndReadAll(sql: string): Promise<{ getRows(): unknown[][] }> } }).connection;
+      return (await connection.runAndReadAll(`SELECT table_name FROM duckdb_tables() WHERE temporary ORDER BY 1`)).getRows().map(([name]) => String(name));
+    };
+    // Every file through DuckDB's CSV path, whose passes commit the staging on the way.
+    const options = { explicit: [{ asOf: '2025-12-31' }], today, startedAt: '2026-01-15T00:00:00Z', bulkCsvMinRows: 1 };
+    try {
+      await importIntoStore(store, [first], options);
+      const before = canonicalJson(await store.snapshot());
+      for (const failAfter of ['lockForWrite', 'mergeStagedRows'] as const) {
+        const transaction = store.transaction.bind(store);
+        const failing = Object.create(store) as typeof store;
+        failing.transaction = ((work: Parameters<typeof transaction>[0]) =>
+          transaction(async (tx) => {
+            const wrapped = Object.create(tx) as typeof tx;
+            const real = tx[failAfter].bind(tx) as () => Promise<unknown>;
+            wrapped[failAfter] = (async () => {
+              await real();
+              throw new Error(`failed after ${failAfter}`);
+            }) as never;
+            return work(wrapped);
+          })) as typeof store.transaction;
+        await expect(importIntoStore(failing, [second], options)).rejects.toThrow(`failed after ${failAfter}`);
+        expect(canonicalJson(await store.snapshot())).toBe(before);
+        expect(await temporaryTables()).toEqual([]);
+      }
+      // And the store still imports.
+      const outcome = await importIntoStore(store, [second], options);
+      expect(outcome.counts.new + outcome.counts.replaced).toBeGreaterThan(0);
+    } finally {
+      await store.close();
+    }
+  });
+
   test('a store written by the first migration opens and upgrades itself, its rows intact', async () => {
     const file = path.join(root, 'old.duckdb');
     const old = await openDuckDbStore(file, { migrateUpTo: 1 });

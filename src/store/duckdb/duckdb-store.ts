@@ -163,6 +163,11 @@ class DuckDbStore implements RunrateStore, StoreTransaction {
   private staging = this.newStaging();
   /** Copies into stored tables put off until the computing thread is busy (continueMerge). */
   private deferredCopies: DeferredCopy[] = [];
+  /**
+   * Whether the current transaction has written to the store file (see commitStaging). A field
+   * of an object, so that a caller's wrapper of the transaction (Object.create) writes it here.
+   */
+  private readonly current = { wroteStoredTables: false };
 
   constructor(
     readonly location: string,
@@ -292,6 +297,7 @@ class DuckDbStore implements RunrateStore, StoreTransaction {
     const run = async () => {
       this.staging = this.newStaging();
       this.deferredCopies = [];
+      this.current.wroteStoredTables = false;
       await this.connection.run('BEGIN TRANSACTION');
       try {
         const result = await work(this);
@@ -301,6 +307,8 @@ class DuckDbStore implements RunrateStore, StoreTransaction {
       } catch (error) {
         this.deferredCopies = [];
         await this.connection.run('ROLLBACK');
+        // Staging committed on the way (commitStaging) is not rolled back: free it.
+        await this.dropTemporaryTables();
         throw error;
       }
     };
@@ -322,7 +330,29 @@ class DuckDbStore implements RunrateStore, StoreTransaction {
   // StoreTransaction ---------------------------------------------------------------------------
 
   /** DuckDB admits one writing process, and this store runs one transaction at a time. */
-  async lockForWrite(): Promise<void> {}
+  /** DuckDB admits one writing process; the staged rows are committed here (commitStaging). */
+  async lockForWrite(): Promise<void> {
+    await this.commitStaging();
+  }
+
+  /**
+   * Commits the transaction so far, and begins the next, while it has only staged rows in
+   * temporary tables, which live in the connection and never in the store file: the store file
+   * still changes in one transaction. Why: DuckDB reads a table created in the running
+   * transaction on one thread, and a committed one on all of them; the check pass of a large CSV
+   * file (13 s at L) and the merge read what staging wrote. Once the transaction has written to
+   * the store file, it never commits half way.
+   */
+  private async commitStaging(): Promise<void> {
+    if (this.current.wroteStoredTables) return;
+    await this.connection.run('COMMIT');
+    await this.connection.run('BEGIN TRANSACTION');
+  }
+
+  private async dropTemporaryTables(): Promise<void> {
+    const tables = (await this.connection.runAndReadAll(`SELECT table_name FROM duckdb_tables() WHERE temporary`)).getRows();
+    for (const [name] of tables) await this.connection.run(`DROP TABLE IF EXISTS temp.${quote(String(name))}`);
+  }
 
   async getMeta(key: string): Promise<string | null> {
     const reader = await this.connection.runAndReadAll(`SELECT value FROM store_meta WHERE key = $1`, [key]);
@@ -331,6 +361,7 @@ class DuckDbStore implements RunrateStore, StoreTransaction {
   }
 
   async setMeta(key: string, value: string): Promise<void> {
+    this.current.wroteStoredTables = true;
     await this.connection.run(`DELETE FROM store_meta WHERE key = $1`, [key]);
     await this.connection.run(`INSERT INTO store_meta VALUES ($1, $2)`, [key, value]);
   }
@@ -421,10 +452,11 @@ class DuckDbStore implements RunrateStore, StoreTransaction {
     await this.finishDeferredCopies();
     const table = csvStagingTable(request.kind);
     await this.staging.prepare(table);
-    return stageCsvFile(this.connection, request, `staging_${table.name}`);
+    return stageCsvFile(this.connection, request, `staging_${table.name}`, () => this.commitStaging());
   }
 
   async mergeStagedRows(): Promise<MergeResult> {
+    this.current.wroteStoredTables = true;
     await this.finishDeferredCopies();
     const result = await this.staging.merge();
     // Kept figures depend on the source rows through the derived rows (whose changes update
@@ -557,6 +589,7 @@ class DuckDbStore implements RunrateStore, StoreTransaction {
   }
 
   async appendDerivedCells(tables: readonly DerivedCells[]): Promise<void> {
+    this.current.wroteStoredTables = true;
     await this.forgetReportFigures();
     for (const { table, rows } of tables) {
       const definition = DERIVED_TABLES.find((derived) => derived.name === table);
@@ -566,6 +599,7 @@ class DuckDbStore implements RunrateStore, StoreTransaction {
   }
 
   async replaceDerived(customerIds: readonly string[] | null, rows: DerivedRows): Promise<void> {
+    this.current.wroteStoredTables = true;
     await this.deleteDerived(customerIds);
     await this.appendDerived(rows);
   }
@@ -614,6 +648,7 @@ class DuckDbStore implements RunrateStore, StoreTransaction {
   }
 
   async deleteDerived(customerIds: readonly string[] | null): Promise<void> {
+    this.current.wroteStoredTables = true;
     if (customerIds === null) {
       await this.forgetReportFigures();
       for (const table of DERIVED_TABLES) await this.connection.run(`DELETE FROM ${quote(table.name)}`);
@@ -628,6 +663,7 @@ class DuckDbStore implements RunrateStore, StoreTransaction {
   }
 
   async appendDerived(rows: DerivedRows): Promise<void> {
+    this.current.wroteStoredTables = true;
     // The customers' share after the append goes into the kept answers. Before it, their share
     // is none when deleteDerived removed their rows (as every recompute does); if some are left,
     // that share comes out first.
@@ -648,6 +684,7 @@ class DuckDbStore implements RunrateStore, StoreTransaction {
   }
 
   async recordImport(record: ImportRecord, rejects: readonly StoredReject[]): Promise<void> {
+    this.current.wroteStoredTables = true;
     await this.appendRows('imports', IMPORTS, [
       {
         importId: record.importId,

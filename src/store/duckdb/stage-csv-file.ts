@@ -306,7 +306,16 @@ function fileSql(request: CsvStagingRequest, firstRowid: bigint): { select: stri
 }
 
 /** Stages the file's checked rows into the temporary table `staging` (see the top of this file). */
-export async function stageCsvFile(connection: DuckDBConnection, request: CsvStagingRequest, staging: string): Promise<CsvStagingOutcome | null> {
+/**
+ * `commitStaging`: commits the transaction's temporary tables when that is safe (the store's
+ * commitStaging), so that the passes below read them on every thread.
+ */
+export async function stageCsvFile(
+  connection: DuckDBConnection,
+  request: CsvStagingRequest,
+  staging: string,
+  commitStaging: () => Promise<void>,
+): Promise<CsvStagingOutcome | null> {
   // read_csv takes a pattern: a path with glob characters could name other files.
   if (/[*?[\]{}]/.test(request.path)) return null;
   const columns = Array.from({ length: request.width }, (_, index) => `'c${index}': 'VARCHAR'`).join(', ');
@@ -317,6 +326,7 @@ export async function stageCsvFile(connection: DuckDBConnection, request: CsvSta
        columns = {${columns}}, delim = ',', ${request.quoted ? `quote = '"', escape = '"'` : `quote = '', escape = ''`}, new_line = '\\n', null_padding = false, ignore_errors = true, parallel = true)`,
   );
   try {
+    await commitStaging();
     await connection.run(
       `CREATE OR REPLACE TEMP TABLE csv_currencies AS SELECT * FROM (VALUES ${billingCurrencies()
         .map(([code, exponent]) => `(${sqlString(code)}, ${exponent}, ${10 ** exponent})`)
@@ -333,6 +343,7 @@ export async function stageCsvFile(connection: DuckDBConnection, request: CsvSta
     // Checked and converted in one pass (conversions of unchecked values are null, never errors):
     // the checks are most of the time.
     await connection.run(`CREATE OR REPLACE TEMP TABLE csv_rows AS SELECT\n  ${sql.select},\n  ${sql.checked} AS checked\nFROM ${sql.from}`);
+    await commitStaging();
     const reader = await connection.runAndReadAll(`SELECT count(${id}) - count(DISTINCT ${id}), count(*) FILTER (WHERE NOT checked) FROM csv_rows`);
     const [repeated, doubtful] = reader.getRows()[0]!.map(Number) as [number, number];
     if (repeated > 0 || (doubtful > MAX_DOUBTFUL && doubtful * 10 > rows)) return null;
@@ -354,7 +365,12 @@ export async function stageCsvFile(connection: DuckDBConnection, request: CsvSta
     const [nothingStaged] = (await connection.runAndReadAll(`SELECT NOT EXISTS (SELECT 1 FROM temp.${staging})`)).getRows()[0]!;
     if (nothingStaged === true) {
       // The checked rows become the staging table, in file order, without a copy.
-      if (doubtful > 0) await connection.run(`DELETE FROM temp.csv_rows WHERE NOT checked`);
+      if (doubtful > 0) {
+        await connection.run(`DELETE FROM temp.csv_rows WHERE NOT checked`);
+        // DuckDB cannot commit a delete from a committed table and an alteration of it in one
+        // transaction ("another transaction has altered this table").
+        await commitStaging();
+      }
       await connection.run(`ALTER TABLE temp.csv_rows DROP COLUMN checked`);
       await connection.run(`DROP TABLE temp.${staging}`);
       await connection.run(`ALTER TABLE temp.csv_rows RENAME TO ${staging}`);
