@@ -329,8 +329,10 @@ class DuckDbStore implements RunrateStore, StoreTransaction {
 
   // StoreTransaction ---------------------------------------------------------------------------
 
-  /** DuckDB admits one writing process, and this store runs one transaction at a time. */
-  /** DuckDB admits one writing process; the staged rows are committed here (commitStaging). */
+  /**
+   * DuckDB admits one writing process, and this store runs one transaction at a time: no lock to
+   * take. The staged rows are committed here (commitStaging), before the merge reads them.
+   */
   async lockForWrite(): Promise<void> {
     await this.commitStaging();
   }
