@@ -1,3 +1,4 @@
+import { withoutRepeats } from '../without-repeats.js';
 import type { CalendarDate } from './calendar-date.js';
 
 /** Up to this many days, an insertion sort beats setting up a typed array (measured). */
@@ -22,8 +23,5 @@ export function sortedDays(days: Iterable<CalendarDate>): CalendarDate[] {
       list[j + 1] = day;
     }
   }
-  let kept = 0;
-  for (let i = 0; i < list.length; i++) if (i === 0 || list[i] !== list[kept - 1]) list[kept++] = list[i]!;
-  list.length = kept;
-  return list;
+  return withoutRepeats(list);
 }

@@ -4,6 +4,7 @@
  */
 import type { CalendarDate } from '../calendar/calendar-date.js';
 import { sortedDays } from '../calendar/sorted-days.js';
+import { withoutRepeats } from '../without-repeats.js';
 import { assert } from '../assert.js';
 import type { EngineConfig } from '../config.js';
 import { convertExactly, convertMinorUnits } from '../fx/convert-minor-units.js';
@@ -151,16 +152,8 @@ function changeSources(before: SubscriptionState | null, after: SubscriptionStat
   const changed: string[] = [];
   for (const id of previous) if (!(currentSet ? currentSet.has(id) : current.includes(id))) changed.push(id);
   for (const id of current) if (!(previousSet ? previousSet.has(id) : previous.includes(id))) changed.push(id);
-  return sortedUnique(changed.length > 0 ? changed : [...current]);
-}
-
-/** Sorted, each id once (a state's sources may name a line twice). */
-function sortedUnique(ids: string[]): string[] {
-  ids.sort(compareStrings);
-  let kept = 0;
-  for (let i = 0; i < ids.length; i++) if (i === 0 || ids[i] !== ids[kept - 1]) ids[kept++] = ids[i]!;
-  ids.length = kept;
-  return ids;
+  // Sorted, each id once (a state's sources may name a line twice).
+  return withoutRepeats((changed.length > 0 ? changed : [...current]).sort(compareStrings));
 }
 
 /** The same discount, to the rounding of scaled proration lines (see PlanItem.listMrrTolerance). */
