@@ -182,7 +182,7 @@ class DuckDbStore implements RunrateStore, StoreTransaction {
   }
 
   private async readTable<R>(table: TableDef<R>, where = '', order = ''): Promise<R[]> {
-    const rows = await this.rows(`SELECT ${selectList(table as TableDef<unknown>)} FROM ${this.sourceTable(table.name)} ${where} ${order}`);
+    const rows = await this.rows(`SELECT ${selectList(table as TableDef<unknown>)} FROM ${quote(table.name)} ${where} ${order}`);
     return rows.map((row) => table.fromRow(row));
   }
 

@@ -305,9 +305,9 @@ function fileSql(request: CsvStagingRequest, firstRowid: bigint): { select: stri
   return { select: named.join(',\n  '), checked: checks.length === 0 ? 'true' : `coalesce(${checks.join(' AND ')}, false)`, line, from: sql.from };
 }
 
-/** Stages the file's checked rows into the temporary table `staging` (see the top of this file). */
 /**
- * `commitStaging`: commits the transaction's temporary tables when that is safe (the store's
+ * Stages the file's checked rows into the temporary table `staging` (see the top of this file).
+ * `commitStaging` commits the transaction's temporary tables when that is safe (the store's
  * commitStaging), so that the passes below read them on every thread.
  */
 export async function stageCsvFile(
