@@ -11,6 +11,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { writeDemoDataset } from '../../src/app/demo/write-demo-dataset.js';
 import { isoDate } from '../../src/engine/calendar/calendar-date.js';
 import { canonicalJson } from '../support/canonical-json.js';
+import { withTransactionOverrides } from '../support/with-transaction-overrides.js';
 import type * as DeriveInWorker from '../../src/app/store/derive-in-worker.js';
 import type * as ImportIntoStore from '../../src/app/store/import-into-store.js';
 import type * as DuckDbStore from '../../src/store/duckdb/duckdb-store.js';
@@ -70,18 +71,14 @@ describe('the engine in a worker thread', () => {
         // Steps of the copy made while chunks were still being computed (before the last landed).
         let computing = false;
         let stepsWhileComputing = 0;
-        const transaction = store.transaction.bind(store);
-        store.transaction = ((work: Parameters<typeof transaction>[0]) =>
-          transaction(async (tx) => {
-            const step = tx.continueMerge!.bind(tx);
-            tx.continueMerge = async () => {
-              const made = await step();
-              if (made && computing) stepsWhileComputing++;
-              return made;
-            };
-            return work(tx);
-          })) as typeof store.transaction;
-        await importIntoStore(store, [demoDir], {
+        const watched = withTransactionOverrides(store, (tx) => ({
+          continueMerge: async () => {
+            const made = await tx.continueMerge!();
+            if (made && computing) stepsWhileComputing++;
+            return made;
+          },
+        }));
+        await importIntoStore(watched, [demoDir], {
           ...options,
           chunkCustomers: 7,
           worker,

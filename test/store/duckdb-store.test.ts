@@ -21,6 +21,7 @@ import { readDataset } from '../../src/ingest/read-dataset.js';
 import { openDuckDbStore } from '../../src/store/duckdb/duckdb-store.js';
 import { StoreBusyError } from '../../src/store/store-port.js';
 import { canonicalJson } from '../support/canonical-json.js';
+import { withTransactionOverrides } from '../support/with-transaction-overrides.js';
 
 const repository = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const bin = path.join(repository, 'bin/runrate');
@@ -143,18 +144,12 @@ describe('the DuckDB store', () => {
       await importIntoStore(store, [first], options);
       const before = canonicalJson(await store.snapshot());
       for (const failAfter of ['lockForWrite', 'mergeStagedRows'] as const) {
-        const transaction = store.transaction.bind(store);
-        const failing = Object.create(store) as typeof store;
-        failing.transaction = ((work: Parameters<typeof transaction>[0]) =>
-          transaction(async (tx) => {
-            const wrapped = Object.create(tx) as typeof tx;
-            const real = tx[failAfter].bind(tx) as () => Promise<unknown>;
-            wrapped[failAfter] = (async () => {
-              await real();
-              throw new Error(`failed after ${failAfter}`);
-            }) as never;
-            return work(wrapped);
-          })) as typeof store.transaction;
+        const failing = withTransactionOverrides(store, (tx) => ({
+          [failAfter]: async () => {
+            await tx[failAfter]();
+            throw new Error(`failed after ${failAfter}`);
+          },
+        }));
         await expect(importIntoStore(failing, [second], options)).rejects.toThrow(`failed after ${failAfter}`);
         expect(canonicalJson(await store.snapshot())).toBe(before);
         expect(await temporaryTables()).toEqual([]);

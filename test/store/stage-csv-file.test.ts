@@ -17,6 +17,7 @@ import { openDuckDbStore } from '../../src/store/duckdb/duckdb-store.js';
 import type { Customer, InvoiceLine, SubscriptionEvent } from '../../src/engine/model.js';
 import type { CsvStagingOutcome, CsvStagingRequest, RunrateStore, StoreTransaction } from '../../src/store/store-port.js';
 import { canonicalJson } from '../support/canonical-json.js';
+import { withTransactionOverrides } from '../support/with-transaction-overrides.js';
 
 const FACTOR = Math.max(1, Number(process.env.RUNRATE_PROPERTY_RUNS ?? '1') || 1);
 const root = mkdtempSync(path.join(os.tmpdir(), 'runrate-csv-'));
@@ -152,17 +153,14 @@ afterAll(async () => shared?.close());
  */
 function watching(store: RunrateStore, kind: CsvStagingRequest['kind'], after: (tx: StoreTransaction, result: unknown) => Promise<void> = async () => undefined) {
   let bulk: CsvStagingOutcome | null | undefined;
-  const transaction = store.transaction.bind(store);
-  const seeing: RunrateStore = Object.create(store) as RunrateStore;
-  seeing.transaction = <T>(work: (tx: StoreTransaction) => Promise<T>) =>
-    transaction(async (tx) => {
+  const seeing = withTransactionOverrides(
+    store,
+    (tx): Partial<StoreTransaction> => {
       const stage = tx.stageCsvFile?.bind(tx);
-      const seen: StoreTransaction = Object.create(tx) as StoreTransaction;
-      if (stage) seen.stageCsvFile = async (request) => (request.kind === kind ? (bulk = await stage(request)) : stage(request));
-      const result = await work(seen);
-      await after(tx, result);
-      return result;
-    });
+      return stage ? { stageCsvFile: async (request) => (request.kind === kind ? (bulk = await stage(request)) : stage(request)) } : {};
+    },
+    after,
+  );
   return { store: seeing, bulk: () => bulk };
 }
 
