@@ -165,16 +165,19 @@ export async function duckdbPeriodFigures(
      SELECT p.idx, p.day_before, m.customer_id, m.type, m.amount
      FROM ${table.movements} m JOIN report_periods p ON m.date >= p.first AND m.date <= p.last`,
   );
-  for (const [idx, type, amount, distinct] of await rows(
+  for (const [idx, type, amount] of await rows(connection, `SELECT idx, type, sum(amount) FROM period_movements GROUP BY idx, type`)) {
+    figures[int(idx)]![type as MovementTypeName] = int(amount);
+  }
+  // Customers are counted for three types only. A distinct count of every type's customers
+  // took 1.6 s at L; these three's alone take a third of that, and the sums above 0.1 s.
+  for (const [idx, type, customers] of await rows(
     connection,
-    `SELECT idx, type, sum(amount), count(DISTINCT customer_id) FROM period_movements GROUP BY idx, type`,
+    `SELECT idx, type, count(*) FROM (SELECT DISTINCT idx, type, customer_id FROM period_movements WHERE type IN ('new', 'reactivation', 'churn')) GROUP BY idx, type`,
   )) {
     const entry = figures[int(idx)]!;
-    const kind = type as MovementTypeName;
-    entry[kind] = int(amount);
-    if (kind === 'new') entry.newCustomers = int(distinct);
-    if (kind === 'reactivation') entry.reactivatedCustomers = int(distinct);
-    if (kind === 'churn') entry.churnedCustomers = int(distinct);
+    if (type === 'new') entry.newCustomers = int(customers);
+    else if (type === 'reactivation') entry.reactivatedCustomers = int(customers);
+    else entry.churnedCustomers = int(customers);
   }
 
   // NRR and GRR: the movements of customers who paid on the day before the period.
