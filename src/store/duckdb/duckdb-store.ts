@@ -164,10 +164,12 @@ class DuckDbStore implements RunrateStore, StoreTransaction {
   /** Copies into stored tables put off until the computing thread is busy (continueMerge). */
   private deferredCopies: DeferredCopy[] = [];
   /**
-   * Whether the current transaction has written to the store file (see commitStaging). A field
-   * of an object, so that a caller's wrapper of the transaction (Object.create) writes it here.
+   * The current transaction's state, in an object so that a caller's wrapper of the transaction
+   * (Object.create) writes it here. `wroteStoredTables`: whether it has written to the store file
+   * (see commitStaging). `distinctStagingKeys`: the staging tables whose keys are known distinct
+   * (a CSV file's checked rows alone), which the merge need not count.
    */
-  private readonly current = { wroteStoredTables: false };
+  private readonly current = { wroteStoredTables: false, distinctStagingKeys: new Set<string>() };
 
   constructor(
     readonly location: string,
@@ -298,6 +300,7 @@ class DuckDbStore implements RunrateStore, StoreTransaction {
       this.staging = this.newStaging();
       this.deferredCopies = [];
       this.current.wroteStoredTables = false;
+      this.current.distinctStagingKeys.clear();
       await this.connection.run('BEGIN TRANSACTION');
       try {
         const result = await work(this);
@@ -370,6 +373,7 @@ class DuckDbStore implements RunrateStore, StoreTransaction {
 
   private async stageTable<R>(table: TableDef<R>, records: readonly R[], fresh: boolean): Promise<void> {
     const staging = `staging_${table.name}`;
+    this.current.distinctStagingKeys.delete(staging);
     if (fresh) await this.connection.run(`CREATE OR REPLACE TEMP TABLE ${staging} AS SELECT * FROM ${quote(table.name)} LIMIT 0`);
     await this.appendRows(staging, table, records, true);
   }
@@ -387,7 +391,8 @@ class DuckDbStore implements RunrateStore, StoreTransaction {
     const keyList = keys.map(quote).join(', ');
     const keyMatch = keys.map((key) => `m.${quote(key)} = s.${quote(key)}`).join(' AND ');
     const sameRow = table.columns.map((column) => `m.${quote(column.name)} IS NOT DISTINCT FROM s.${quote(column.name)}`).join(' AND ');
-    const [staged] = await this.rows(`SELECT count(*), count(DISTINCT (${keyList})), NOT EXISTS (SELECT 1 FROM ${name}) FROM ${staging}`);
+    const known = this.current.distinctStagingKeys.has(staging);
+    const [staged] = await this.rows(`SELECT count(*), ${known ? 'count(*)' : `count(DISTINCT (${keyList}))`}, NOT EXISTS (SELECT 1 FROM ${name}) FROM ${staging}`);
     const read = Number(staged![0]);
     const distinct = Number(staged![1]);
     const intoEmpty = staged![2] === true;
@@ -454,7 +459,13 @@ class DuckDbStore implements RunrateStore, StoreTransaction {
     await this.finishDeferredCopies();
     const table = csvStagingTable(request.kind);
     await this.staging.prepare(table);
-    return stageCsvFile(this.connection, request, `staging_${table.name}`, () => this.commitStaging());
+    const staging = `staging_${table.name}`;
+    const staged = await stageCsvFile(this.connection, request, staging, () => this.commitStaging());
+    if (staged === null) return null;
+    const { stagingKeysDistinct, ...outcome } = staged;
+    if (stagingKeysDistinct) this.current.distinctStagingKeys.add(staging);
+    else this.current.distinctStagingKeys.delete(staging);
+    return outcome;
   }
 
   async mergeStagedRows(): Promise<MergeResult> {

@@ -305,6 +305,14 @@ function fileSql(request: CsvStagingRequest, firstRowid: bigint): { select: stri
   return { select: named.join(',\n  '), checked: checks.length === 0 ? 'true' : `coalesce(${checks.join(' AND ')}, false)`, line, from: sql.from };
 }
 
+export interface StagedCsvFile extends CsvStagingOutcome {
+  /**
+   * Whether the staging table now holds this file's rows alone, whose keys the check pass found
+   * distinct: the merge then need not count them again (0.56 s at L).
+   */
+  readonly stagingKeysDistinct: boolean;
+}
+
 /**
  * Stages the file's checked rows into the temporary table `staging` (see the top of this file).
  * `commitStaging` commits the transaction's temporary tables when that is safe (the store's
@@ -315,7 +323,7 @@ export async function stageCsvFile(
   request: CsvStagingRequest,
   staging: string,
   commitStaging: () => Promise<void>,
-): Promise<CsvStagingOutcome | null> {
+): Promise<StagedCsvFile | null> {
   // read_csv takes a pattern: a path with glob characters could name other files.
   if (/[*?[\]{}]/.test(request.path)) return null;
   const columns = Array.from({ length: request.width }, (_, index) => `'c${index}': 'VARCHAR'`).join(', ');
@@ -363,7 +371,8 @@ export async function stageCsvFile(
         ? []
         : (await connection.runAndReadAll(`SELECT DISTINCT currency FROM csv_rows WHERE checked AND currency IS NOT NULL ORDER BY currency`)).getRows().map(([currency]) => String(currency));
     const [nothingStaged] = (await connection.runAndReadAll(`SELECT NOT EXISTS (SELECT 1 FROM temp.${staging})`)).getRows()[0]!;
-    if (nothingStaged === true) {
+    const becomesStaging = nothingStaged === true;
+    if (becomesStaging) {
       // The checked rows become the staging table, in file order, without a copy.
       if (doubtful > 0) {
         await connection.run(`DELETE FROM temp.csv_rows WHERE NOT checked`);
@@ -381,6 +390,8 @@ export async function stageCsvFile(
       staged: rows - doubtful,
       currencies,
       doubtful: doubtfulRows.map(([line, ...fields]) => ({ line: Number(line), fields: fields.map(String) })),
+      // No key repeats in the file (checked above), and the staging table holds its rows alone.
+      stagingKeysDistinct: becomesStaging,
     };
   } finally {
     await connection.run(`DROP TABLE IF EXISTS temp.csv_raw`);
