@@ -10,15 +10,27 @@ import type { Dataset } from '../engine/model.js';
 import type { MergeCounts, MergeResult } from './store-port.js';
 import { CUSTOMERS, FX_RATES, INVOICE_LINES, PLANS, SOURCE_KEYS, SUBSCRIPTION_EVENTS, type TableDef } from './store-tables.js';
 
+/** What merging one staging table found. */
+export interface StagedTableMerge {
+  readonly counts: MergeCounts;
+  /** The temporary table holding the new and changed rows. */
+  readonly changed: string;
+  /**
+   * Whether every staged row is new (the table was empty and no key repeats), so that `changed`
+   * is the staging table itself: a backend may then put the copy off (DuckDB, docs/store.md).
+   */
+  readonly allNew: boolean;
+}
+
 export interface TableMergeSteps {
   /** Appends records to the table's staging table; `fresh`: the first part of this merge, so (re)create it empty. */
   stageTable(table: TableDef<unknown>, records: readonly unknown[], fresh: boolean): Promise<void>;
   /** Keeps the last staged row of each key and names the temporary table holding the new and changed rows. */
-  mergeStagedTable(table: TableDef<unknown>): Promise<{ counts: MergeCounts; changed: string }>;
+  mergeStagedTable(table: TableDef<unknown>): Promise<StagedTableMerge>;
   /** The first column of a query's rows, as strings. */
   readIds(sql: string): Promise<string[]>;
   /** Replaces the table's rows with the changed ones. */
-  applyChanges(table: TableDef<unknown>, changed: string): Promise<void>;
+  applyChanges(table: TableDef<unknown>, merge: StagedTableMerge): Promise<void>;
   /** An identifier quoted for the backend's SQL. */
   quote(name: string): string;
 }
@@ -62,7 +74,8 @@ export class SourceRowStaging {
     let ratesChanged = false;
     for (const [table] of SOURCE_TABLES) {
       if (!this.staged.has(table.name)) continue;
-      const { counts, changed } = await this.steps.mergeStagedTable(table);
+      const merged = await this.steps.mergeStagedTable(table);
+      const { counts, changed } = merged;
       for (const key of Object.keys(total) as Array<keyof typeof total>) total[key] += counts[key];
       if (table === INVOICE_LINES || table === SUBSCRIPTION_EVENTS) {
         // Both the new owner of a changed row and its old owner (a line moved between customers).
@@ -76,7 +89,7 @@ export class SourceRowStaging {
       } else if (table === FX_RATES) {
         ratesChanged = counts.new + counts.replaced > 0;
       }
-      await this.steps.applyChanges(table, changed);
+      await this.steps.applyChanges(table, merged);
     }
     this.staged.clear();
     return { counts: total, customersWithChangedRows: [...customers], changedPlans, ratesChanged };

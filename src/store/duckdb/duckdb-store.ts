@@ -46,7 +46,6 @@ import {
   type DerivedRows,
   type ImportRecord,
   type MinorUnitRate,
-  type MergeCounts,
   type MergeResult,
   type RunrateStore,
   type SourceDocuments,
@@ -55,7 +54,7 @@ import {
   type StoreTransaction,
 } from '../store-port.js';
 import { DUCKDB_MIGRATIONS } from './duckdb-migrations.js';
-import { SourceRowStaging } from '../merge-source-rows.js';
+import { SourceRowStaging, type StagedTableMerge } from '../merge-source-rows.js';
 import { quote, sqlString } from './duckdb-sql-text.js';
 import { csvStagingTable, stageCsvFile } from './stage-csv-file.js';
 
@@ -384,7 +383,7 @@ class DuckDbStore implements RunrateStore, StoreTransaction {
    * window ranks the rows, and into an empty table every staged row is new, so the staging table
    * is the change itself (at a million customers the general query spilled to disk for minutes).
    */
-  private async mergeStagedTable<R>(table: TableDef<R>): Promise<{ counts: MergeCounts; changed: string }> {
+  private async mergeStagedTable<R>(table: TableDef<R>): Promise<StagedTableMerge> {
     const name = quote(table.name);
     const staging = `staging_${table.name}`;
     const keys = SOURCE_KEYS[table.name]!;
@@ -396,7 +395,7 @@ class DuckDbStore implements RunrateStore, StoreTransaction {
     const read = Number(staged![0]);
     const distinct = Number(staged![1]);
     const intoEmpty = staged![2] === true;
-    if (read === distinct && intoEmpty) return { counts: { read, new: read, replaced: 0, unchanged: 0 }, changed: staging };
+    if (read === distinct && intoEmpty) return { counts: { read, new: read, replaced: 0, unchanged: 0 }, changed: staging, allNew: true };
 
     const changed = `changed_${table.name}`;
     const latest =
@@ -423,12 +422,12 @@ class DuckDbStore implements RunrateStore, StoreTransaction {
     );
     await this.connection.run(`DROP TABLE IF EXISTS temp.${stored}`);
     const [added, changedCount] = counts!.map(Number) as [number, number];
-    return { counts: { read, new: added, replaced: changedCount - added, unchanged: distinct - changedCount }, changed };
+    return { counts: { read, new: added, replaced: changedCount - added, unchanged: distinct - changedCount }, changed, allNew: false };
   }
 
-  private async applyChanges(table: TableDef<unknown>, changed: string): Promise<void> {
-    if (changed === `staging_${table.name}` && DEFERRABLE_COPIES.has(table.name)) {
-      // Every staged row is new to an empty table (mergeStagedTable): the copy can wait.
+  private async applyChanges(table: TableDef<unknown>, { changed, allNew }: StagedTableMerge): Promise<void> {
+    if (allNew && DEFERRABLE_COPIES.has(table.name)) {
+      // Every staged row is new to an empty table: the copy can wait.
       // Read as BigInt: rows staged in a transaction are numbered from 2^55, past a JS number.
       const [first, last] = (await this.connection.runAndReadAll(`SELECT min(rowid), max(rowid) FROM temp.${changed}`)).getRows()[0]!;
       if (typeof first === 'bigint' && typeof last === 'bigint') this.deferredCopies.push({ table: table.name, staging: changed, next: first, last });

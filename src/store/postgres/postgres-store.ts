@@ -38,7 +38,6 @@ import {
   StoreError,
   type DerivedRows,
   type ImportRecord,
-  type MergeCounts,
   type MergeResult,
   type RunrateStore,
   type StoreSnapshot,
@@ -48,7 +47,7 @@ import {
 import { noDelaySocket } from './no-delay-socket.js';
 import { columnList, copyLine, quote, safeInteger, selectList, toCell } from './postgres-cells.js';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
-import { SourceRowStaging } from '../merge-source-rows.js';
+import { SourceRowStaging, type StagedTableMerge } from '../merge-source-rows.js';
 
 /** Advisory lock keys, scoped to the database by PostgreSQL: one for writers, one for migrations. */
 const WRITE_LOCK_KEY = 0x52756e7261746501n;
@@ -175,7 +174,7 @@ class PostgresTransaction implements StoreTransaction {
   }
 
   /** Keeps the last staged row of each key, and collects the rows that are new or differ from the stored ones in `changed_<table>`. */
-  private async mergeStagedTable<R>(table: TableDef<R>): Promise<{ counts: MergeCounts; changed: string }> {
+  private async mergeStagedTable<R>(table: TableDef<R>): Promise<StagedTableMerge> {
     const name = quote(table.name);
     const staging = quote(`staging_${table.name}`);
     const changedName = `changed_${table.name}`;
@@ -207,10 +206,10 @@ class PostgresTransaction implements StoreTransaction {
       )
       .values();
     const [read, distinct, added, changedCount] = counts!.map(safeInteger) as [number, number, number, number];
-    return { counts: { read, new: added, replaced: changedCount - added, unchanged: distinct - changedCount }, changed: changedName };
+    return { counts: { read, new: added, replaced: changedCount - added, unchanged: distinct - changedCount }, changed: changedName, allNew: false };
   }
 
-  private async applyChanges(table: TableDef<unknown>, changedName: string): Promise<void> {
+  private async applyChanges(table: TableDef<unknown>, { changed: changedName }: StagedTableMerge): Promise<void> {
     const keyMatch = SOURCE_KEYS[table.name]!.map((key) => `m.${quote(key)} = s.${quote(key)}`).join(' AND ');
     const changed = quote(changedName);
     await this.sql.unsafe(`DELETE FROM ${quote(table.name)} m USING ${changed} s WHERE ${keyMatch}`);
