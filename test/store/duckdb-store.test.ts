@@ -128,7 +128,7 @@ describe('the DuckDB store', () => {
     expect(snapshots[0]).toBe(snapshots[1]);
   });
 
-  test('an import that fails after its staging was committed leaves the store file as it was, and no temporary table behind', async () => {
+  test('an import that fails after its staging was committed leaves the store file as it was; no import or report, failed or not, leaves a temporary table behind', async () => {
     const first = path.join(root, 'staging-first');
     const second = path.join(root, 'staging-second');
     await writeDemoDataset(first, { customers: 25, months: 12, seed: 3 });
@@ -142,6 +142,9 @@ describe('the DuckDB store', () => {
     const options = { explicit: [{ asOf: '2025-12-31' }], today, startedAt: '2026-01-15T00:00:00Z', bulkCsvMinRows: 1 };
     try {
       await importIntoStore(store, [first], options);
+      expect(await temporaryTables()).toEqual([]);
+      await keepMonthlyReportFigures(store, today);
+      expect(await temporaryTables()).toEqual([]);
       const before = canonicalJson(await store.snapshot());
       for (const failAfter of ['lockForWrite', 'mergeStagedRows'] as const) {
         const failing = withTransactionOverrides(store, (tx) => ({
@@ -157,6 +160,7 @@ describe('the DuckDB store', () => {
       // And the store still imports.
       const outcome = await importIntoStore(store, [second], options);
       expect(outcome.counts.new + outcome.counts.replaced).toBeGreaterThan(0);
+      expect(await temporaryTables()).toEqual([]);
     } finally {
       await store.close();
     }

@@ -305,6 +305,9 @@ class DuckDbStore implements RunrateStore, StoreTransaction {
         const result = await work(this);
         await this.finishDeferredCopies();
         await this.connection.run('COMMIT');
+        // A write leaves its working tables (selected customers, currencies, shares): a process
+        // that lives on (the API) would otherwise hold them until it ends.
+        if (this.current.wroteStoredTables) await this.dropTemporaryTables();
         return result;
       } catch (error) {
         this.deferredCopies = [];
@@ -800,6 +803,8 @@ class DuckDbStore implements RunrateStore, StoreTransaction {
         const computed = await duckdbPeriodFigures(this.connection, [...periods, ...lookbackMonths], periods.length, reportingCurrency, rates);
         all = computed.figures;
         if (this.keepsReportFigures) await this.connection.run(`INSERT OR REPLACE INTO report_figures VALUES ($1, $2)`, [requestKey, JSON.stringify(computed satisfies KeptValue)]);
+        // Its working tables hold a row per movement and period (hundreds of MB at L).
+        await this.dropTemporaryTables();
       }
       return { periods: all.slice(0, periods.length), lookbackMonths: all.slice(periods.length) };
     });
