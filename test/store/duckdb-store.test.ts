@@ -85,6 +85,40 @@ describe('the DuckDB store', () => {
     expect(after).toEqual(await monthly(fresh));
   });
 
+  test('kept figures follow rows appended for a customer who still has some: the stored rows are read again', async () => {
+    const data = path.join(root, 'kept-left-data');
+    await writeDemoDataset(data, { customers: 30, months: 18, seed: 12 });
+    const file = path.join(root, 'kept-left.duckdb');
+    const store = await openDuckDbStore(file);
+    const monthly = async () => {
+      const figures = (await storeFigures(store, [], today))!;
+      const request = reportRequest(figures.config, figures.firstMovement, 'month', null, null);
+      return figures.figures(request.periods, request.lookbackMonths);
+    };
+    try {
+      await importIntoStore(store, [data], { explicit: [{ asOf: '2025-12-31' }], today, startedAt: '2026-01-15T00:00:00Z' });
+      await keepMonthlyReportFigures(store, today);
+      const { derived } = await store.snapshot();
+      const customer = derived.movements.find((movement) => movement.type === 'new')!.customerId;
+      // Its rows once more, without deleting the first ones: the kept answers must count both.
+      await store.transaction(async (tx) => {
+        await tx.lockForWrite();
+        await tx.appendDerived({
+          movements: derived.movements.filter((movement) => movement.customerId === customer),
+          timelines: derived.timelines.filter((timeline) => timeline.customerId === customer),
+          rejects: [],
+          warnings: [],
+        });
+      });
+      const kept = await monthly();
+      const connection = (store as unknown as { connection: { run(sql: string): Promise<unknown> } }).connection;
+      await connection.run(`DELETE FROM report_figures`);
+      expect(kept).toEqual(await monthly());
+    } finally {
+      await store.close();
+    }
+  });
+
   test("a first import's copy into its tables waits for continueMerge, while every read of the transaction sees all rows", async () => {
     const data = path.join(root, 'deferred-data');
     await writeDemoDataset(data, { customers: 30, months: 12, seed: 5 });

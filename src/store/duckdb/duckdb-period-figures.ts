@@ -28,12 +28,12 @@ export type RatesThen = ReadonlyArray<readonly [idx: number, currency: string, n
 
 export interface PeriodFiguresOptions {
   /**
-   * Only the customers in this temporary table (one customer_id column): their share of every
-   * figure. Every figure is a sum over customers (MRR, counts of paying, new … customers, the
-   * retained base, nrr_12m's sums), so the shares of a partition add up to the whole; kept
-   * figures are updated that way when a few customers change.
+   * Only some customers' share of every figure, from their rows in the SHARE_TABLES (filled by
+   * copyShares, or by the caller from rows it holds). Every figure is a sum over customers (MRR,
+   * counts of paying, new … customers, the retained base, nrr_12m's sums), so the shares of a
+   * partition add up to the whole; kept figures are updated that way when a few customers change.
    */
-  readonly customersTable?: string;
+  readonly shares?: boolean;
   /** The year-ago rates to use instead of asking `rates` (the ones kept with the figures). */
   readonly ratesThen?: RatesThen;
 }
@@ -51,7 +51,7 @@ const NUMERIC_FIGURES = [
   'retainedExpansion', 'retainedContraction', 'retainedChurn', 'yearAgoMrr', 'yearAgoCustomersMrrNow',
 ] as const satisfies ReadonlyArray<keyof PeriodFigures>;
 
-/** `figures` with `sign` × `share` added, period by period (shares from `customersTable`). */
+/** `figures` with `sign` × `share` added, period by period. */
 export function addShares(figures: readonly PeriodFigures[], share: readonly PeriodFigures[], sign: 1 | -1): PeriodFigures[] {
   return figures.map((entry, index) => {
     const part = share[index]!;
@@ -82,6 +82,26 @@ async function lookUpRatesThen(
   return { ratesThen, foreign };
 }
 
+/** The derived tables a share of the figures reads, each copied to `share_<name>`, and the columns it reads of each. */
+export const SHARE_TABLES: Readonly<Record<string, string>> = {
+  movements: 'customer_id, date, type, amount',
+  customer_states: 'customer_id, valid_from, valid_to, mrr',
+  timeline_points: 'customer_id, subscription_id, scheduled, date, valid_to, native_mrr, mrr',
+  subscriptions: 'customer_id, subscription_id, currency',
+};
+
+/**
+ * The stored rows of the customers in `customersTable` (one customer_id column) copied to the
+ * share tables: every later join is then over a few thousand rows rather than over every row
+ * with the customers as a filter. Only the columns used: DuckDB reads no more of the large
+ * tables than those.
+ */
+export async function copyShares(connection: DuckDBConnection, customersTable: string): Promise<void> {
+  for (const [name, columns] of Object.entries(SHARE_TABLES)) {
+    await connection.run(`CREATE OR REPLACE TEMP TABLE share_${name} AS SELECT ${columns} FROM ${name} WHERE customer_id IN (SELECT customer_id FROM ${customersTable})`);
+  }
+}
+
 /**
  * `fullUntil`: periods from this index on only need their counts (LTV's look-back months), not
  * the retained base of NRR nor nrr_12m. Returns the figures and the year-ago rates used.
@@ -94,22 +114,9 @@ export async function duckdbPeriodFigures(
   rates: (() => Promise<MinorUnitRate>) | null,
   options: PeriodFiguresOptions = {},
 ): Promise<ComputedFigures> {
-  // For a few customers, their derived rows are copied out first: every later join is then over
-  // a few thousand rows rather than over every row with the customers as a filter.
-  // Only the columns used here: DuckDB then reads no more of the large tables than those.
-  const table = { movements: 'movements', customerStates: 'customer_states', timelinePoints: 'timeline_points', subscriptions: 'subscriptions' };
-  const used: Record<keyof typeof table, string> = {
-    movements: 'customer_id, date, type, amount',
-    customerStates: 'customer_id, valid_from, valid_to, mrr',
-    timelinePoints: 'customer_id, subscription_id, scheduled, date, valid_to, native_mrr, mrr',
-    subscriptions: 'customer_id, subscription_id, currency',
-  };
-  if (options.customersTable !== undefined) {
-    for (const [key, name] of Object.entries(table) as Array<[keyof typeof table, string]>) {
-      await connection.run(`CREATE OR REPLACE TEMP TABLE share_${name} AS SELECT ${used[key]} FROM ${name} WHERE customer_id IN (SELECT customer_id FROM ${options.customersTable})`);
-      table[key] = `share_${name}`;
-    }
-  }
+  const table = options.shares
+    ? { movements: 'share_movements', customerStates: 'share_customer_states', timelinePoints: 'share_timeline_points', subscriptions: 'share_subscriptions' }
+    : { movements: 'movements', customerStates: 'customer_states', timelinePoints: 'timeline_points', subscriptions: 'subscriptions' };
   // The periods, with the two other days each one looks at.
   await connection.run(`CREATE OR REPLACE TEMP TABLE report_periods (idx INTEGER, first DATE, last DATE, day_before DATE, year_before DATE)`);
   const periodAppender = await connection.createAppender('report_periods', 'main', 'temp');
