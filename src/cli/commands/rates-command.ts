@@ -2,6 +2,7 @@
  * `runrate rates`: what the exchange rates cover (the bundled history, or a rates file), and the
  * two ways to bring newer ones: `rates import FILE` (an fx_rates file or the ECB's history) and
  * `rates sync` (the ECB's history over HTTPS). docs/exchange-rates.md is the user's guide.
+ * The readers are loaded when a subcommand runs: every other command starts without them.
  */
 import { access, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,10 +13,7 @@ import { formatIsoDate, parseIsoDate, type CalendarDate } from '../../engine/cal
 import type { FxRate } from '../../engine/model.js';
 import type { RejectedRow } from '../../engine/movement.js';
 import { ratesCoverage, type RatesCoverage } from '../../ingest/rates/rates-coverage.js';
-import { readRatesFile } from '../../ingest/rates/read-rates-file.js';
-import { ECB_HISTORY_URL, syncEcbRates } from '../../ingest/rates/sync-ecb-rates.js';
-import { writeFxRatesCsv } from '../../ingest/rates/write-fx-rates-csv.js';
-import { loadReferenceRates, referenceRatesCoverage } from '../../ingest/reference-rates.js';
+import { ECB_HISTORY_URL } from '../../ingest/rates/ecb-history-url.js';
 import { renderTable } from '../format/render-table.js';
 import { openStore } from '../../app/store/open-store.js';
 import { emit, storeLocation, today, useColour, type RunState } from '../source-options.js';
@@ -127,6 +125,8 @@ function importCommand(run: RunState | undefined): Command {
       }
       const target = join(flags.out, 'fx_rates.csv');
       if (!flags.force && (await exists(target))) throw new UsageError(`${target} exists already: add --force to replace it`);
+      const { readRatesFile } = await import('../../ingest/rates/read-rates-file.js');
+      const { writeFxRatesCsv } = await import('../../ingest/rates/write-fx-rates-csv.js');
       const result = await readRatesFile(file);
       reportRejects(result.rejects, run);
       reportWarnings(result.warnings);
@@ -149,6 +149,7 @@ function syncCommand(run: RunState | undefined): Command {
       const folder = flags.out === undefined ? await mkdtemp(join(tmpdir(), 'runrate-rates-')) : null;
       const outFile = flags.out ?? join(folder!, 'fx_rates.csv');
       try {
+        const { syncEcbRates } = await import('../../ingest/rates/sync-ecb-rates.js');
         const result = await syncEcbRates({ url: flags.url, outFile });
         reportRejects(result.rejects, run);
         reportWarnings(result.warnings);
@@ -199,6 +200,7 @@ export function ratesCommand(run?: RunState): Command {
       let rates: FxRate[];
       let source: string;
       if (flags.file !== undefined) {
+        const { readRatesFile } = await import('../../ingest/rates/read-rates-file.js');
         const result = await readRatesFile(flags.file);
         reportRejects(result.rejects, run);
         reportWarnings(result.warnings);
@@ -213,6 +215,7 @@ export function ratesCommand(run?: RunState): Command {
         }
         source = `the rates of ${flags.db}`;
       } else {
+        const { loadReferenceRates, referenceRatesCoverage } = await import('../../ingest/reference-rates.js');
         rates = await loadReferenceRates();
         source = `bundled reference rates (${(await referenceRatesCoverage()).source})`;
       }

@@ -11,9 +11,8 @@ import type { ParsedRates } from './parse-ecb-rates.js';
 import { csvFromZip, parseEcbText } from './read-rates-file.js';
 import { isZip } from './read-zip-entries.js';
 import { writeFxRatesCsv } from './write-fx-rates-csv.js';
+import { ECB_HISTORY_URL } from './ecb-history-url.js';
 
-/** The whole history since 1999, one zipped CSV, updated every working day around 16:00 CET. */
-export const ECB_HISTORY_URL = 'https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip';
 
 export class RatesSyncError extends Error {
   override readonly name = 'RatesSyncError';

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readRatesFile } from '../../../src/ingest/rates/read-rates-file.js';
-import { ECB_HISTORY_URL, RatesSyncError, syncEcbRates } from '../../../src/ingest/rates/sync-ecb-rates.js';
+import { ECB_HISTORY_URL } from '../../../src/ingest/rates/ecb-history-url.js';
+import { RatesSyncError, syncEcbRates } from '../../../src/ingest/rates/sync-ecb-rates.js';
 import { makeZip } from './zip-fixture.js';
 
 const HISTORY = ['Date,USD,JPY,GBP,', '2024-11-29,1.0575,158.08,0.83025,', '2024-11-28,1.0556,160.6,N/A,', ''].join('\n');
