@@ -10,9 +10,8 @@ import { DatasetError } from '../dataset-error.js';
 import type { ParsedRates } from './parse-ecb-rates.js';
 import { csvFromZip, parseEcbText } from './read-rates-file.js';
 import { isZip } from './read-zip-entries.js';
-import { writeFxRatesCsv } from './write-fx-rates-csv.js';
 import { ECB_HISTORY_URL } from './ecb-history-url.js';
-
+import { writeFxRatesCsv } from './write-fx-rates-csv.js';
 
 export class RatesSyncError extends Error {
   override readonly name = 'RatesSyncError';
