@@ -1,8 +1,8 @@
 /**
  * What every command pays before it runs: the modules the CLI bundle (dist/bundle/main.js, which
  * `npm test` builds first, as the CLI tests need) loads at start-up. A store query must not load
- * the input readers, whose parsers and schemas cost about 15 ms of each start (docs/performance.md);
- * commands that read input import them when they run.
+ * the input readers, their parsers and schemas (a few milliseconds of each start,
+ * docs/performance.md); commands that read input import them when they run.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
