@@ -43,6 +43,17 @@ interface Cycle {
   readonly start: CalendarDate;
   readonly end: CalendarDate;
   readonly lines: DatedLine[];
+  /** Each line's contribution, once the cycle's lines are all known. */
+  parts: readonly Contribution[];
+}
+
+/**
+ * One number per (start, end) period, for a map of cycles without a map per start: ends lie
+ * within ±2^22 days of 1970 (years 0001 to 9999 do), so the pairs never collide, and the key
+ * stays below 2^53.
+ */
+function periodKey(start: CalendarDate, end: CalendarDate): number {
+  return start * 2 ** 23 + end;
 }
 
 interface Cancellation {
@@ -245,17 +256,17 @@ export function invoiceTimeline(
     (inside ? prorations : cycleLines).push(d);
   }
 
-  // Lines with the same period make one cycle: keyed by start, then end (no key strings).
-  const cyclesByPeriod = new Map<CalendarDate, Map<CalendarDate, Cycle>>();
+  // Lines with the same period make one cycle (keyed by a number: no key strings, and no map per
+  // start, which was one map per line for monthly lines).
+  const cyclesByPeriod = new Map<number, Cycle>();
   const cycles: Cycle[] = [];
   for (const d of cycleLines) {
-    let byEnd = cyclesByPeriod.get(d.start);
-    if (!byEnd) cyclesByPeriod.set(d.start, (byEnd = new Map()));
-    const cycle = byEnd.get(d.end);
+    const key = periodKey(d.start, d.end);
+    const cycle = cyclesByPeriod.get(key);
     if (cycle) cycle.lines.push(d);
     else {
-      const created = { start: d.start, end: d.end, lines: [d] };
-      byEnd.set(d.end, created);
+      const created: Cycle = { start: d.start, end: d.end, lines: [d], parts: [] };
+      cyclesByPeriod.set(key, created);
       cycles.push(created);
     }
   }
@@ -271,18 +282,16 @@ export function invoiceTimeline(
     const fullDays = d.end - intervalStartBefore(d.end, d.interval);
     return { dated: d, part: contribution(d, config, ratio(BigInt(fullDays), BigInt(d.end - d.start)), true) };
   });
-  const cycleParts = new Map<Cycle, Contribution[]>(cycles.map((c) => [c, c.lines.map((d) => contribution(d, config, ONE, false))]));
+  for (const cycle of cycles) cycle.parts = cycle.lines.map((d) => contribution(d, config, ONE, false));
 
   // 4. Cancellations, dated by the churnRecognition policy.
   const cancellations = cancellationDates(dated, config);
 
   // 5. Raw state on each stretch between change points.
-  const changeDays = new Set<CalendarDate>();
-  for (const d of dated) {
-    changeDays.add(d.start);
-    changeDays.add(d.end);
-  }
-  for (const c of cancellations) changeDays.add(c.date);
+  // Repeats and all: sortedDays keeps each day once.
+  const changeDays: CalendarDate[] = [];
+  for (const d of dated) changeDays.push(d.start, d.end);
+  for (const c of cancellations) changeDays.push(c.date);
   const days = sortedDays(changeDays);
 
   type Stretch = { date: CalendarDate; covered: boolean; state: SubscriptionState };
@@ -301,7 +310,7 @@ export function invoiceTimeline(
       if (base && cycle.start < base.start) break;
       if (day < cycle.end && (!base || compareCycles(cycle, base, rank) > 0)) base = cycle;
     }
-    const baseParts = base ? cycleParts.get(base)! : [];
+    const baseParts = base ? base.parts : [];
     // The cycle's parts are copied only when a proration adds to them (most days have none).
     let withProrations: Contribution[] | null = null;
     let earliestProration: CalendarDate | null = null;
