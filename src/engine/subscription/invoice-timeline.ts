@@ -15,6 +15,7 @@ import {
 import { momentDate, momentSortKey } from '../calendar/moment-date.js';
 import { lastIndexOnOrBefore } from '../calendar/last-index-on-or-before.js';
 import { sortedDays } from '../calendar/sorted-days.js';
+import { assert } from '../assert.js';
 import type { EngineConfig } from '../config.js';
 import type { BillingInterval, InvoiceLine, Plan } from '../model.js';
 import type { DataWarning, RejectedRow } from '../movement.js';
@@ -53,6 +54,7 @@ interface Cycle {
  * stays below 2^53.
  */
 function periodKey(start: CalendarDate, end: CalendarDate): number {
+  assert(Math.abs(start) < 2 ** 22 && Math.abs(end) < 2 ** 22, 'a service period lies within ±2^22 days of 1970');
   return start * 2 ** 23 + end;
 }
 
