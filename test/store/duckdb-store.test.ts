@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, describe, expect, test } from 'vitest';
 import { writeDemoDataset } from '../../src/app/demo/write-demo-dataset.js';
 import { importIntoStore } from '../../src/app/store/import-into-store.js';
@@ -19,7 +19,7 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { isoDate } from '../../src/engine/calendar/calendar-date.js';
 import { readDataset } from '../../src/ingest/read-dataset.js';
 import { openDuckDbStore } from '../../src/store/duckdb/duckdb-store.js';
-import { StoreBusyError } from '../../src/store/store-port.js';
+import { StoreBusyError, type RunrateStore } from '../../src/store/store-port.js';
 import { canonicalJson } from '../support/canonical-json.js';
 import { withTransactionOverrides } from '../support/with-transaction-overrides.js';
 
@@ -28,6 +28,11 @@ const bin = path.join(repository, 'bin/runrate');
 const root = mkdtempSync(path.join(os.tmpdir(), 'runrate-duckdb-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 const today = () => isoDate('2026-01-15');
+
+/** The store's own connection, for a test to look at what the port does not show (its temporary tables, its kept figures). */
+function connectionOf(store: RunrateStore): DuckDBConnection {
+  return (store as unknown as { connection: DuckDBConnection }).connection;
+}
 
 describe('the DuckDB store', () => {
   test('keeps the monthly report figures, and updates them from the customers an import changes', async () => {
@@ -111,8 +116,7 @@ describe('the DuckDB store', () => {
         });
       });
       const kept = await monthly();
-      const connection = (store as unknown as { connection: { run(sql: string): Promise<unknown> } }).connection;
-      await connection.run(`DELETE FROM report_figures`);
+      await connectionOf(store).run(`DELETE FROM report_figures`);
       expect(kept).toEqual(await monthly());
     } finally {
       await store.close();
@@ -168,10 +172,8 @@ describe('the DuckDB store', () => {
     await writeDemoDataset(first, { customers: 25, months: 12, seed: 3 });
     await writeDemoDataset(second, { customers: 35, months: 12, seed: 4 });
     const store = await openDuckDbStore(path.join(root, 'staging-commits.duckdb'));
-    const temporaryTables = async () => {
-      const connection = (store as unknown as { connection: { runAndReadAll(sql: string): Promise<{ getRows(): unknown[][] }> } }).connection;
-      return (await connection.runAndReadAll(`SELECT table_name FROM duckdb_tables() WHERE temporary ORDER BY 1`)).getRows().map(([name]) => String(name));
-    };
+    const temporaryTables = async () =>
+      (await connectionOf(store).runAndReadAll(`SELECT table_name FROM duckdb_tables() WHERE temporary ORDER BY 1`)).getRows().map(([name]) => String(name));
     // Every file through DuckDB's CSV path, whose passes commit the staging on the way.
     const options = { explicit: [{ asOf: '2025-12-31' }], today, startedAt: '2026-01-15T00:00:00Z', bulkCsvMinRows: 1 };
     try {
