@@ -16,7 +16,7 @@ import { mrrCommand } from './commands/mrr-command.js';
 import { ratesCommand } from './commands/rates-command.js';
 import { syncCommand } from './commands/sync-command.js';
 import { EXIT, reportError } from './exit-codes.js';
-import type { RunState } from './source-options.js';
+import { isClosedPipe, reportedWriteErrors, type RunState } from './source-options.js';
 
 export function buildProgram(run: RunState): Command {
   const program = new Command('runrate')
@@ -43,7 +43,23 @@ export function buildProgram(run: RunState): Command {
   return program;
 }
 
+/**
+ * Without a listener, an error on stdout (the reader closed the pipe, a full disk behind `>`)
+ * is an uncaught exception with a stack trace. A closed pipe is the reader's choice and stays
+ * quiet; any other error is one line and exit 1, as cli.md asks. Writes that wait for their
+ * callback (`emit`) report their own errors; this catches commander's (help, version).
+ */
+function reportStdoutErrors(): void {
+  if (process.stdout.listenerCount('error') > 0) return;
+  process.stdout.on('error', (error) => {
+    if (isClosedPipe(error) || reportedWriteErrors.has(error)) return;
+    process.stderr.write(`runrate: cannot write the output: ${error.message}\n`);
+    process.exitCode = EXIT.failure;
+  });
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
+  reportStdoutErrors();
   const run: RunState = { rejectedRows: 0 };
   const program = buildProgram(run);
   try {

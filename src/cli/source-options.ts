@@ -142,8 +142,23 @@ export async function emit(text: string, flags: Pick<SourceFlags, 'output'>): Pr
   if (flags.output !== undefined) await writeFile(flags.output, text);
   else
     await new Promise<void>((resolve, reject) => {
-      process.stdout.write(text, (error) => (error ? reject(error) : resolve()));
+      // A reader that stops early (`| head`) closes the pipe: it has what it wanted, which is not
+      // a failure of the command (main.ts keeps the stream's own error event quiet too).
+      process.stdout.write(text, (error) => {
+        if (!error || isClosedPipe(error)) return resolve();
+        // The stream emits the same error next; main.ts leaves it to this rejection.
+        reportedWriteErrors.add(error);
+        reject(error);
+      });
     });
+}
+
+/** Errors of `emit`'s writes, which the command reports itself (main.ts skips them). */
+export const reportedWriteErrors = new WeakSet<Error>();
+
+/** The reader of stdout went away (EPIPE), as `runrate … | head` does. */
+export function isClosedPipe(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | null)?.code === 'EPIPE';
 }
 
 export function useColour(flags: Pick<SourceFlags, 'output'>): boolean {

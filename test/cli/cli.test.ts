@@ -3,8 +3,8 @@
  * the acceptance checks do: formats and field names, exit codes, the stderr format of rejected
  * rows, and byte-identical output under different machine time zones.
  */
-import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -194,6 +194,42 @@ describe('runrate CLI', () => {
     const lines = readFileSync(out, 'utf8').trim().split('\n');
     expect(lines[0]).toBe('date,customer_id,subscription_id,type,reason,amount,currency,native_amount,native_currency,customer_mrr,plan_id,price_effect,volume_effect,mix_effect,sources');
     expect(lines).toHaveLength(6);
+  });
+
+  test('a reader that closes the pipe early (`| head`) ends the command quietly, without a stack trace', async () => {
+    // The read end closes before the child has started, so its first write fails with EPIPE.
+    const closedPipe = (args: string[]) =>
+      new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = spawn(bin, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+        child.stdout.destroy();
+        let stderr = '';
+        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        child.on('close', (code) => resolve({ code, stderr }));
+      });
+    for (const args of [['--help'], ['movements', '--data', dataset('lifecycle'), '--format', 'csv']]) {
+      const result = await closedPipe(args);
+      expect(result.stderr, args.join(' ')).toBe('');
+      expect(result.code, args.join(' ')).toBe(0);
+    }
+    // Any other write error is a failure: one line, exit 1 (/dev/full: every write is ENOSPC).
+    if (existsSync('/dev/full')) {
+      for (const args of [['--help'], ['movements', '--data', dataset('lifecycle'), '--format', 'csv']]) {
+        const full = openSync('/dev/full', 'w');
+        const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+          const child = spawn(bin, args, { cwd: root, stdio: ['ignore', full, 'pipe'] });
+          let stderr = '';
+          child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+          child.on('close', (code) => resolve({ code, stderr }));
+        });
+        closeSync(full);
+        expect(result.code, args.join(' ')).toBe(1);
+        expect(result.stderr, args.join(' ')).toMatch(/^runrate: .*ENOSPC.*\n$/);
+      }
+    }
+    // Rejected rows still say so, and still exit 3.
+    const rejects = await closedPipe(['movements', '--data', dataset('rejects'), '--format', 'json', '--as-of', '2024-02-10']);
+    expect(rejects.code).toBe(3);
+    expect(rejects.stderr).not.toMatch(/EPIPE|\n\s+at /);
   });
 
   test('rejected rows: each on stderr as FILE:LINE: column: message, output from the rest, exit 3', async () => {
