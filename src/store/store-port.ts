@@ -228,13 +228,15 @@ export interface RunrateStore {
   customerMovements(customerId: string): Promise<Movement[]>;
   /**
    * Whole-business report figures computed by the backend itself (fast path). Optional: without
-   * it, reports load a snapshot and compute the figures in memory.
+   * it, reports load a snapshot and compute the figures in memory. `rates` builds the conversion
+   * from the stored exchange rates; the backend reads them and calls it only when it computes
+   * figures in other currencies (a kept answer needs neither).
    */
   periodFigures?(
     periods: readonly Period[],
     lookbackMonths: readonly Period[],
     reportingCurrency: string,
-    rates: () => Promise<MinorUnitRate>,
+    rates: (storedRates: readonly FxRate[]) => Promise<MinorUnitRate>,
   ): Promise<{ periods: PeriodFigures[]; lookbackMonths: PeriodFigures[] }>;
   close(): Promise<void>;
 }

@@ -801,7 +801,7 @@ class DuckDbStore implements RunrateStore, StoreTransaction {
     periods: readonly Period[],
     lookbackMonths: readonly Period[],
     reportingCurrency: string,
-    rates: () => Promise<MinorUnitRate>,
+    rates: (storedRates: readonly FxRate[]) => Promise<MinorUnitRate>,
   ): Promise<{ periods: PeriodFigures[]; lookbackMonths: PeriodFigures[] }> {
     return this.transaction(async () => {
       // The figures are a function of the request and the stored rows; every change to the rows
@@ -814,7 +814,7 @@ class DuckDbStore implements RunrateStore, StoreTransaction {
         all = keptFigures(keptJson);
       } else {
         // One run for both lists: the spans are built once.
-        const computed = await duckdbPeriodFigures(this.connection, [...periods, ...lookbackMonths], periods.length, reportingCurrency, rates);
+        const computed = await duckdbPeriodFigures(this.connection, [...periods, ...lookbackMonths], periods.length, reportingCurrency, async () => rates(await this.readTable(FX_RATES)));
         all = computed.figures;
         if (this.keepsReportFigures) await this.connection.run(`INSERT OR REPLACE INTO report_figures VALUES ($1, $2)`, [requestKey, JSON.stringify(computed satisfies KeptValue)]);
         // Its working tables hold a row per movement and period (hundreds of MB at L).
