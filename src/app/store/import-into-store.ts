@@ -14,6 +14,7 @@ import type { RejectedRow } from '../../engine/movement.js';
 import { availableParallelism } from 'node:os';
 import { compareStrings } from '../../engine/subscription/subscription-state.js';
 import { ConfigurationMismatchError, type MergeCounts, type RunrateStore, type StoreTransaction } from '../../store/store-port.js';
+import { INVOICE_LINES, recordsFromDocuments, SUBSCRIPTION_EVENTS } from '../../store/store-tables.js';
 import { UsageError } from '../errors.js';
 import { fallbackRatesFor } from '../load-dataset-source.js';
 import { configFromFile, configToJson, resolveConfig, type ConfigInput } from '../resolve-config.js';
@@ -189,14 +190,36 @@ async function recompute(tx: StoreTransaction, config: EngineConfig, customers: 
     workerThreads = Math.min(2, Math.max(1, availableParallelism() - 1));
     await recomputeInWorker(tx, config, chunks, script, workerThreads, landed);
   } else {
+    const readChunk = rows === tx && tx.readSourceDocuments ? unorderedRows(tx, tx.readSourceDocuments.bind(tx)) : rows.readSourceRows.bind(rows);
     for (const chunk of chunks) {
-      const dataset = await rows.readSourceRows(chunk);
+      const dataset = await readChunk(chunk);
       const derived = deriveRows(dataset, config, await fallbackRatesFor(dataset, config));
       await tx.appendDerived(derived);
       landed(chunk, derived.rejects);
     }
   }
   return rejects.sort((a, b) => compareStrings(a.file, b.file) || a.line - b.line || compareStrings(a.column, b.column));
+}
+
+/**
+ * The chunk's rows as the computing thread reads them: in no particular order, which the engine
+ * does not depend on. Ordering each customer's rows, as `readSourceRows` does for every other
+ * reader, was about half the time of reading an incremental batch's customers.
+ */
+function unorderedRows(tx: StoreTransaction, readDocuments: NonNullable<StoreTransaction['readSourceDocuments']>): (customerIds: readonly string[]) => Promise<Dataset> {
+  let shared: Promise<Pick<Dataset, 'plans' | 'fxRates'>> | undefined;
+  return async (customerIds) => {
+    // Plans and rates once: every chunk uses all of them.
+    const { plans, fxRates } = await (shared ??= tx.readSourceRows([]));
+    const documents = await readDocuments(customerIds);
+    return {
+      customers: [],
+      plans,
+      invoiceLines: recordsFromDocuments(INVOICE_LINES, documents.invoiceLines),
+      subscriptionEvents: recordsFromDocuments(SUBSCRIPTION_EVENTS, documents.subscriptionEvents),
+      fxRates,
+    };
+  };
 }
 
 async function recomputeInWorker(

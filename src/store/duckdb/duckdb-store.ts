@@ -576,6 +576,8 @@ class DuckDbStore implements RunrateStore, StoreTransaction {
   /** The condition selecting these customers' rows (null: everyone), after filling selected_customers. */
   private async customersWhere(customerIds: readonly string[] | null): Promise<string> {
     if (customerIds === null) return '';
+    // No one (a recompute asking for plans and rates alone): no scan of the tables at all.
+    if (customerIds.length === 0) return 'WHERE false';
     await this.selectCustomers(customerIds);
     // The range as constants, besides the join: DuckDB then skips the row groups outside it by
     // their min/max, which matters when a recompute reads a large table chunk by chunk.
