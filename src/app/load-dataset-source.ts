@@ -10,7 +10,8 @@ import { knownCustomers, type KnownCustomers } from '../engine/report/customer-s
 import type { DataWarning, RejectedRow } from '../engine/movement.js';
 import { readDataset } from '../ingest/read-dataset.js';
 import { loadReferenceRates } from '../ingest/reference-rates.js';
-import { configFromFile, resolveConfig, type ConfigInput, type ResolveContext } from './resolve-config.js';
+import { configFromFile } from './config-from-file.js';
+import { resolveConfig, type ConfigInput, type ResolveContext } from './resolve-config.js';
 
 /** What every report needs, from a dataset folder or from the store alike. */
 export interface ComputedSource {

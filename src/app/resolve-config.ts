@@ -1,8 +1,9 @@
 /**
  * Resolves the configuration of inputs.md: defaults, then `runrate.config.json` (or --config),
- * then command-line flags. Every key is validated with a message naming it.
+ * then command-line flags. Every key is validated with a message naming it. A configuration file's
+ * shape is read by config-from-file.ts, with zod; this module needs no library, so that a query
+ * from the store, whose configuration is the store's own, does not load zod (docs/performance.md).
  */
-import { z } from 'zod';
 import { formatIsoDate, parseIsoDate, type CalendarDate } from '../engine/calendar/calendar-date.js';
 import { isValidTimeZone } from '../engine/calendar/instant.js';
 import type { EngineConfig } from '../engine/config.js';
@@ -33,39 +34,10 @@ export const CONFIG_DEFAULTS = {
   fxRateDate: 'period-start',
 } as const;
 
-const integerText = z.union([z.number(), z.string().regex(/^\d+$/, 'expected a whole number').transform(Number)]).pipe(z.number().int().min(0));
-
-const fileSchema = z
-  .object({
-    currency: z.string().optional(),
-    timezone: z.string().optional(),
-    weekStartsOn: z.string().optional(),
-    churnRecognition: z.string().optional(),
-    renewalGraceDays: z.union([z.number(), z.string()]).optional(),
-    reactivationWindowDays: z.union([z.number(), z.string(), z.null()]).optional(),
-    discounts: z.string().optional(),
-    fx: z.object({ rateDate: z.string().optional(), fixedDate: z.string().nullable().optional() }).strict().optional(),
-    'fx.rateDate': z.string().optional(),
-    'fx.fixedDate': z.string().nullable().optional(),
-    asOf: z.string().optional(),
-  })
-  .strict();
-
-/** Reads the JSON of a configuration file; unknown keys are an error, so typos never pass. */
-export function configFromFile(json: unknown, fileName: string): ConfigInput {
-  const parsed = fileSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const key = issue.path.join('.') || (issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : '');
-    throw new UsageError(`${fileName}: ${key ? `${key}: ` : ''}${issue.message}`);
-  }
-  const { fx, 'fx.rateDate': dottedRateDate, 'fx.fixedDate': dottedFixedDate, ...rest } = parsed.data;
-  const input: ConfigInput = { ...rest };
-  const rateDate = dottedRateDate ?? fx?.rateDate;
-  const fixedDate = dottedFixedDate !== undefined ? dottedFixedDate : fx?.fixedDate;
-  if (rateDate !== undefined) input.fxRateDate = rateDate;
-  if (fixedDate !== undefined) input.fxFixedDate = fixedDate;
-  return input;
+/** A whole number of days ≥ 0, given as a number or as digits (flags are text); else null. */
+function wholeNumber(value: number | string): number | null {
+  const number = typeof value === 'number' ? value : /^\d+$/.test(value) ? Number(value) : NaN;
+  return Number.isSafeInteger(number) && number >= 0 ? number : null;
 }
 
 function oneOf<T extends string>(key: string, value: string, allowed: readonly T[]): T {
@@ -111,14 +83,13 @@ export function resolveConfig(layers: readonly ConfigInput[], context: ResolveCo
     currency = (distinct[0] ?? 'USD') as CurrencyCode;
   }
 
-  const grace = integerText.safeParse(merged.renewalGraceDays ?? CONFIG_DEFAULTS.renewalGraceDays);
-  if (!grace.success) throw new UsageError(`renewalGraceDays: "${String(merged.renewalGraceDays)}" is not a whole number ≥ 0`);
+  const renewalGraceDays = wholeNumber(merged.renewalGraceDays ?? CONFIG_DEFAULTS.renewalGraceDays);
+  if (renewalGraceDays === null) throw new UsageError(`renewalGraceDays: "${String(merged.renewalGraceDays)}" is not a whole number ≥ 0`);
   let reactivationWindowDays: number | null = null;
   const window = merged.reactivationWindowDays;
   if (window !== undefined && window !== null && window !== 'null' && window !== '') {
-    const parsed = integerText.safeParse(window);
-    if (!parsed.success) throw new UsageError(`reactivationWindowDays: "${String(window)}" is not a whole number ≥ 0 or null`);
-    reactivationWindowDays = parsed.data;
+    reactivationWindowDays = wholeNumber(window);
+    if (reactivationWindowDays === null) throw new UsageError(`reactivationWindowDays: "${String(window)}" is not a whole number ≥ 0 or null`);
   }
 
   const rateDate = oneOf('fx.rateDate', merged.fxRateDate ?? CONFIG_DEFAULTS.fxRateDate, ['period-start', 'daily', 'month-start', 'fixed'] as const);
@@ -130,7 +101,7 @@ export function resolveConfig(layers: readonly ConfigInput[], context: ResolveCo
     timezone,
     weekStartsOn: oneOf('weekStartsOn', merged.weekStartsOn ?? CONFIG_DEFAULTS.weekStartsOn, ['monday', 'sunday'] as const),
     churnRecognition: oneOf('churnRecognition', merged.churnRecognition ?? CONFIG_DEFAULTS.churnRecognition, ['cancel-requested', 'cancel-effective', 'period-end'] as const),
-    renewalGraceDays: grace.data,
+    renewalGraceDays,
     reactivationWindowDays,
     discounts: oneOf('discounts', merged.discounts ?? CONFIG_DEFAULTS.discounts, ['net', 'gross', 'forever-only'] as const),
     fx: { rateDate, fixedDate },
@@ -139,7 +110,7 @@ export function resolveConfig(layers: readonly ConfigInput[], context: ResolveCo
 }
 
 /** The configuration as JSON (for `--format json` headers, the store and reproducibility). */
-export function configToJson(config: EngineConfig): Record<string, unknown> {
+export function configToJson(config: EngineConfig): ConfigJson {
   return {
     currency: config.currency,
     timezone: config.timezone,
@@ -152,3 +123,34 @@ export function configToJson(config: EngineConfig): Record<string, unknown> {
     asOf: formatIsoDate(config.asOf),
   };
 }
+
+/** What configToJson writes: the configuration file's keys, `fx` nested. */
+export interface ConfigJson {
+  readonly currency: string;
+  readonly timezone: string;
+  readonly weekStartsOn: string;
+  readonly churnRecognition: string;
+  readonly renewalGraceDays: number;
+  readonly reactivationWindowDays: number | null;
+  readonly discounts: string;
+  readonly fx: { readonly rateDate: string; readonly fixedDate: string | null };
+  readonly asOf: string;
+}
+
+/**
+ * A configuration written by configToJson (the store's own) as a layer: its inverse.
+ * resolveConfig checks every value again, so a damaged one still fails naming its key; a key this
+ * version does not know (a newer version's option) fails too, rather than being ignored.
+ */
+export function configJsonLayer(json: unknown, source: string): ConfigInput {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new UsageError(`${source}: not a configuration object`);
+  const unknown = Object.keys(json).filter((key) => !CONFIG_JSON_KEYS.has(key));
+  if (unknown.length > 0) throw new UsageError(`${source}: unrecognized key${unknown.length === 1 ? '' : 's'} ${unknown.join(', ')}`);
+  const { fx, ...rest } = json as Partial<ConfigJson>;
+  const layer: ConfigInput = { ...rest };
+  if (fx?.rateDate !== undefined) layer.fxRateDate = fx.rateDate;
+  if (fx?.fixedDate !== undefined) layer.fxFixedDate = fx.fixedDate;
+  return layer;
+}
+
+const CONFIG_JSON_KEYS = new Set(['currency', 'timezone', 'weekStartsOn', 'churnRecognition', 'renewalGraceDays', 'reactivationWindowDays', 'discounts', 'fx', 'asOf']);

@@ -6,7 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { UsageError } from '../app/errors.js';
 import type { ComputedSource } from '../app/load-dataset-source.js';
-import { configFromFile, type ConfigInput } from '../app/resolve-config.js';
+import type { ConfigInput } from '../app/resolve-config.js';
 import { openStore, type StoreLocation } from '../app/store/open-store.js';
 import { isoDate, formatIsoDate } from '../engine/calendar/calendar-date.js';
 
@@ -102,7 +102,10 @@ export async function readConfigFile(flags: Pick<SourceFlags, 'config'>): Promis
 /** Configuration given explicitly: the --config file, then flags. */
 export async function explicitConfig(flags: SourceFlags): Promise<ConfigInput[]> {
   const file = await readConfigFile(flags);
-  return [...(file ? [configFromFile(file.json, file.name)] : []), configFlags(flags)];
+  if (file === null) return [configFlags(flags)];
+  // Loaded here: zod, which reads the file's shape, is a tenth of a store query's start.
+  const { configFromFile } = await import('../app/config-from-file.js');
+  return [configFromFile(file.json, file.name), configFlags(flags)];
 }
 
 /** Where the store is: --db, else DATABASE_URL, else ./runrate.duckdb. The edge reads the environment. */

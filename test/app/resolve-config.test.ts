@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { UsageError } from '../../src/app/errors.js';
-import { configFromFile, configToJson, resolveConfig } from '../../src/app/resolve-config.js';
+import { configFromFile } from '../../src/app/config-from-file.js';
+import { configJsonLayer, configToJson, resolveConfig } from '../../src/app/resolve-config.js';
 import { isoDate } from '../../src/engine/calendar/calendar-date.js';
 
 const context = { datasetCurrencies: ['USD'], today: (zone: string) => isoDate(zone === 'Pacific/Kiritimati' ? '2026-11-23' : '2026-11-22') };
@@ -41,11 +42,27 @@ describe('configuration', () => {
     fails([{ churnRecognition: 'sometimes' }], 'churnRecognition: "sometimes" is not one of');
     fails([{ renewalGraceDays: -1 }], 'renewalGraceDays');
     fails([{ renewalGraceDays: 'soon' }], 'renewalGraceDays');
+    fails([{ renewalGraceDays: 1.5 }], 'renewalGraceDays: "1.5" is not a whole number ≥ 0');
+    fails([{ renewalGraceDays: '-3' }], 'renewalGraceDays');
+    fails([{ renewalGraceDays: '' }], 'renewalGraceDays');
+    fails([{ renewalGraceDays: '99999999999999999999' }], 'renewalGraceDays');
+    fails([{ reactivationWindowDays: '3 days' }], 'reactivationWindowDays: "3 days" is not a whole number ≥ 0 or null');
     fails([{ timezone: 'Mars/Base' }], 'timezone: "Mars/Base" is not an IANA time zone');
     fails([{ currency: 'EURO' }], 'currency: "EURO" is not an ISO 4217 currency');
     fails([{ fxRateDate: 'fixed' }], 'fx.fixedDate: required when fx.rateDate is fixed');
     fails([{ asOf: '2024-02-30' }], 'asOf: "2024-02-30" is not a YYYY-MM-DD date');
     expect(() => configFromFile({ curency: 'USD' }, 'runrate.config.json')).toThrow('runrate.config.json: curency');
+  });
+
+  test("the store's own JSON reads back as the configuration it was written from, and nothing else", () => {
+    const config = resolveConfig([{ currency: 'EUR', timezone: 'Europe/Paris', churnRecognition: 'period-end', renewalGraceDays: 3, reactivationWindowDays: 30, fxRateDate: 'fixed', fxFixedDate: '2024-01-01', asOf: '2025-06-30' }], context);
+    const json = JSON.parse(JSON.stringify(configToJson(config))) as unknown;
+    expect(resolveConfig([configJsonLayer(json, 'the store configuration')], context)).toEqual(config);
+    expect(resolveConfig([configJsonLayer(configToJson(resolveConfig([], context)), 'the store configuration')], context)).toEqual(resolveConfig([], context));
+    expect(() => configJsonLayer({ ...configToJson(config), seats: 'per-user' }, 'the store configuration')).toThrow('the store configuration: unrecognized key seats');
+    expect(() => configJsonLayer([], 'the store configuration')).toThrow(UsageError);
+    // Values are checked as a file's are: a damaged one names its key.
+    expect(() => resolveConfig([configJsonLayer({ ...configToJson(config), discounts: 'some' }, 'the store configuration')], context)).toThrow('discounts: "some" is not one of');
   });
 
   test('several currencies need a reporting currency', () => {

@@ -4,7 +4,7 @@
  * the input readers, their parsers and schemas (a few milliseconds of each start,
  * docs/performance.md); commands that read input import them when they run.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
@@ -41,4 +41,19 @@ describe('the CLI start-up', () => {
     // The check sees the chunks: the commands themselves are loaded at start-up.
     expect(sources).toContain('src/cli/commands/rates-command.ts');
   });
+
+  test('loads no zod: a configuration file is read with it only when there is one', () => {
+    const sources = [...loadedAtStart('main.js')];
+    expect(sources.filter((source) => source.includes('node_modules/zod/'))).toEqual([]);
+    expect(sources).not.toContain('src/app/config-from-file.ts');
+    // And the check would see zod: the module that reads configuration files brings it.
+    expect([...loadedAtStart(chunkOf('src/app/config-from-file.ts'))].some((source) => source.includes('node_modules/zod/'))).toBe(true);
+  });
 });
+
+/** The bundle module whose source map lists this source. */
+function chunkOf(source: string): string {
+  const file = readdirSync(bundle).find((name) => name.endsWith('.js') && readFileSync(path.join(bundle, `${name}.map`), 'utf8').includes(`/${source}"`));
+  expect(file, `no bundle module holds ${source}`).toBeDefined();
+  return file!;
+}

@@ -9,7 +9,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, test } from 'vitest';
 import { writeDemoDataset } from '../../src/app/demo/write-demo-dataset.js';
-import { configFromFile, configToJson, type ConfigInput } from '../../src/app/resolve-config.js';
+import { configJsonLayer, configToJson, type ConfigInput } from '../../src/app/resolve-config.js';
 import { rangeFrom } from '../../src/app/report-views.js';
 import { importBatch, importIntoStore } from '../../src/app/store/import-into-store.js';
 import { loadStoreSource } from '../../src/app/store/load-store-source.js';
@@ -48,7 +48,7 @@ async function compare(store: RunrateStore, explicit: ConfigInput[], intervals: 
 
 /** A configuration as the explicit layer that asks for exactly it. */
 function explicitOf(config: EngineConfig): ConfigInput {
-  return configFromFile(configToJson(config), 'the test configuration');
+  return configJsonLayer(configToJson(config), 'the test configuration');
 }
 
 describe('period figures from SQL equal the in-memory metrics', () => {

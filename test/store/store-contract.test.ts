@@ -15,7 +15,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, test } from 'vitest';
 import { readImportSources, type ImportBatch } from '../../src/app/import/read-import-sources.js';
-import { configFromFile, configToJson, type ConfigInput } from '../../src/app/resolve-config.js';
+import { configJsonLayer, configToJson, type ConfigInput } from '../../src/app/resolve-config.js';
 import { importBatch, importIntoStore, recomputeStore } from '../../src/app/store/import-into-store.js';
 import { loadStoreSource } from '../../src/app/store/load-store-source.js';
 import { writeDemoDataset } from '../../src/app/demo/write-demo-dataset.js';
@@ -78,7 +78,7 @@ function batchOf(dataset: Dataset): ImportBatch {
 
 /** A configuration as the explicit layer that asks for exactly it. */
 function explicitOf(config: EngineConfig): ConfigInput {
-  return configFromFile(configToJson(config), 'the test configuration');
+  return configJsonLayer(configToJson(config), 'the test configuration');
 }
 
 const demoDir = path.join(root, 'demo');

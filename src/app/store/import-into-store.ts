@@ -17,7 +17,8 @@ import { ConfigurationMismatchError, type MergeCounts, type RunrateStore, type S
 import { INVOICE_LINES, recordsFromDocuments, SUBSCRIPTION_EVENTS } from '../../store/store-tables.js';
 import { UsageError } from '../errors.js';
 import { fallbackRatesFor } from '../load-dataset-source.js';
-import { configFromFile, configToJson, resolveConfig, type ConfigInput } from '../resolve-config.js';
+import { configFromFile } from '../config-from-file.js';
+import { configJsonLayer, configToJson, resolveConfig, type ConfigInput } from '../resolve-config.js';
 import { readImportSources, type ImportBatch, type ReadProgress } from '../import/read-import-sources.js';
 import { deriveWorkerScript, startDeriver, type DerivedChunk } from './derive-in-worker.js';
 import { deriveRows } from './derive-rows.js';
@@ -68,14 +69,14 @@ export interface ImportOutcome {
 export async function storedConfig(tx: StoreTransaction, today: ImportOptions['today']): Promise<{ config: EngineConfig; asOfPinned: boolean } | null> {
   const json = await tx.getMeta(CONFIG_KEY);
   if (json === null) return null;
-  const config = resolveConfig([configFromFile(JSON.parse(json), 'the store configuration')], { datasetCurrencies: [], today });
+  const config = resolveConfig([configJsonLayer(JSON.parse(json), 'the store configuration')], { datasetCurrencies: [], today });
   return { config, asOfPinned: (await tx.getMeta(AS_OF_PINNED_KEY)) === 'true' };
 }
 
 /** Keys on which two configurations differ, asOf aside, as `key=stored → wanted`. */
 function differences(stored: EngineConfig, wanted: EngineConfig): string[] {
-  const a = configToJson(stored);
-  const b = configToJson(wanted);
+  const a: Record<string, unknown> = { ...configToJson(stored) };
+  const b: Record<string, unknown> = { ...configToJson(wanted) };
   return Object.keys(a)
     .filter((key) => key !== 'asOf' && JSON.stringify(a[key]) !== JSON.stringify(b[key]))
     .map((key) => `${key}: ${JSON.stringify(a[key])} in the store, ${JSON.stringify(b[key])} asked`);
