@@ -39,4 +39,3 @@ export function configFromFile(json: unknown, fileName: string): ConfigInput {
   if (fixedDate !== undefined) input.fxFixedDate = fixedDate;
   return input;
 }
-
