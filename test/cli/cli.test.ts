@@ -197,37 +197,34 @@ describe('runrate CLI', () => {
   });
 
   test('a reader that closes the pipe early (`| head`) ends the command quietly, without a stack trace', async () => {
-    // The read end closes before the child has started, so its first write fails with EPIPE.
-    const closedPipe = (args: string[]) =>
+    // stdout: 'closed', a pipe whose read end closes before the child has started (so its first
+    // write fails with EPIPE), or a file descriptor.
+    const runWithStdout = (args: string[], stdout: 'closed' | number) =>
       new Promise<{ code: number | null; stderr: string }>((resolve) => {
-        const child = spawn(bin, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-        child.stdout.destroy();
+        const child = spawn(bin, args, { cwd: root, stdio: ['ignore', stdout === 'closed' ? 'pipe' : stdout, 'pipe'] });
+        if (stdout === 'closed') child.stdout!.destroy();
         let stderr = '';
-        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
         child.on('close', (code) => resolve({ code, stderr }));
       });
-    for (const args of [['--help'], ['movements', '--data', dataset('lifecycle'), '--format', 'csv']]) {
-      const result = await closedPipe(args);
+    const commands = [['--help'], ['movements', '--data', dataset('lifecycle'), '--format', 'csv']];
+    for (const args of commands) {
+      const result = await runWithStdout(args, 'closed');
       expect(result.stderr, args.join(' ')).toBe('');
       expect(result.code, args.join(' ')).toBe(0);
     }
     // Any other write error is a failure: one line, exit 1 (/dev/full: every write is ENOSPC).
     if (existsSync('/dev/full')) {
-      for (const args of [['--help'], ['movements', '--data', dataset('lifecycle'), '--format', 'csv']]) {
+      for (const args of commands) {
         const full = openSync('/dev/full', 'w');
-        const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-          const child = spawn(bin, args, { cwd: root, stdio: ['ignore', full, 'pipe'] });
-          let stderr = '';
-          child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-          child.on('close', (code) => resolve({ code, stderr }));
-        });
+        const result = await runWithStdout(args, full);
         closeSync(full);
         expect(result.code, args.join(' ')).toBe(1);
         expect(result.stderr, args.join(' ')).toMatch(/^runrate: .*ENOSPC.*\n$/);
       }
     }
     // Rejected rows still say so, and still exit 3.
-    const rejects = await closedPipe(['movements', '--data', dataset('rejects'), '--format', 'json', '--as-of', '2024-02-10']);
+    const rejects = await runWithStdout(['movements', '--data', dataset('rejects'), '--format', 'json', '--as-of', '2024-02-10'], 'closed');
     expect(rejects.code).toBe(3);
     expect(rejects.stderr).not.toMatch(/EPIPE|\n\s+at /);
   });
