@@ -22,10 +22,13 @@ export function importCommand(run: RunState): Command {
     .addHelpText('after', '\nExamples:\n  runrate import demo-data\n  runrate import stripe-export/ --db team.duckdb\n  DATABASE_URL=postgres://runrate@db/runrate runrate import demo-data');
   return storeOptions(command).action(async (paths: string[], flags: ImportFlags) => {
     // Loaded here: the readers of every format (zod, Stripe, ChartMogul) are for imports only.
-    const { importIntoStore } = await import('../../app/store/import-into-store.js');
+    // Loaded while the store opens: compiling them overlaps with DuckDB opening the file.
+    const loading = import('../../app/store/import-into-store.js');
+    loading.catch(() => undefined);
     const store = await openStore(storeLocation(flags), { create: true });
     const progress = importProgress({ quiet: flags.quiet === true, terminal: process.stderr.isTTY === true });
     try {
+      const { importIntoStore } = await loading;
       const outcome = await importIntoStore(store, paths, {
         explicit: await explicitConfig(flags),
         today,
