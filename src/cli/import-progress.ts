@@ -3,6 +3,7 @@
  * lines every few seconds otherwise (logs, CI); nothing with --quiet. The edge owns the clock.
  */
 import cliProgress from 'cli-progress';
+import { groupDigits } from './format/group-digits.js';
 import type { ReadProgress } from '../app/import/read-import-sources.js';
 import type { ComputeProgress } from '../app/store/import-into-store.js';
 
@@ -52,7 +53,7 @@ export function importProgress(options: { quiet: boolean; terminal: boolean }): 
           bar.start(Math.max(1, progress.totalBytes), 0, { rows: 0, speed: 0, etaText: '?' });
           started_ = true;
         }
-        bar.update(progress.bytes, { rows: progress.rows.toLocaleString('en-US'), speed: rate(progress.rows).toLocaleString('en-US'), etaText: eta(progress) });
+        bar.update(progress.bytes, { rows: groupDigits(progress.rows), speed: groupDigits(rate(progress.rows)), etaText: eta(progress) });
       },
       phase(name) {
         phaseStarted = Date.now();
@@ -75,14 +76,14 @@ export function importProgress(options: { quiet: boolean; terminal: boolean }): 
       if (now - lastLine < LINE_EVERY_MS && progress.customers < progress.total) return;
       lastLine = now;
       const percent = progress.total === 0 ? 100 : Math.floor((100 * progress.customers) / progress.total);
-      process.stderr.write(`computing: ${percent}%, ${progress.customers.toLocaleString('en-US')} of ${progress.total.toLocaleString('en-US')} customers, ETA ${computeEta(progress)}\n`);
+      process.stderr.write(`computing: ${percent}%, ${groupDigits(progress.customers)} of ${groupDigits(progress.total)} customers, ETA ${computeEta(progress)}\n`);
     },
     read(progress) {
       const now = Date.now();
       if (now - lastLine < LINE_EVERY_MS && progress.bytes < progress.totalBytes) return;
       lastLine = now;
       const percent = progress.totalBytes === 0 ? 100 : Math.floor((100 * progress.bytes) / progress.totalBytes);
-      process.stderr.write(`reading: ${percent}%, ${progress.rows.toLocaleString('en-US')} rows, ${rate(progress.rows).toLocaleString('en-US')} rows/s, ETA ${eta(progress)}\n`);
+      process.stderr.write(`reading: ${percent}%, ${groupDigits(progress.rows)} rows, ${groupDigits(rate(progress.rows))} rows/s, ETA ${eta(progress)}\n`);
     },
     phase(name) {
       phaseStarted = Date.now();

@@ -1,13 +1,12 @@
 import { Command } from 'commander';
 import { openStore } from '../../app/store/open-store.js';
+import { groupDigits } from '../format/group-digits.js';
 import { importProgress } from '../import-progress.js';
 import { addSourceOptions, explicitConfig, storeLocation, today, type RunState, type SourceFlags } from '../source-options.js';
 
 interface ImportFlags extends SourceFlags {
   quiet?: boolean;
 }
-
-const count = (n: number) => n.toLocaleString('en-US');
 
 function storeOptions(command: Command): Command {
   // Reporting options make no sense here; the configuration flags and --db/--config do.
@@ -44,7 +43,7 @@ export function importCommand(run: RunState): Command {
       for (const row of outcome.rejects) process.stderr.write(`${row.file}:${row.line}: ${row.column}: ${row.message}\n`);
       for (const source of outcome.batch.sources) {
         if (source.summary === null) continue;
-        const list = (counts: Readonly<Record<string, number>>) => Object.entries(counts).map(([name, n]) => `${count(n)} ${name}`).join(', ');
+        const list = (counts: Readonly<Record<string, number>>) => Object.entries(counts).map(([name, n]) => `${groupDigits(n)} ${name}`).join(', ');
         process.stderr.write(`${source.format}: ${list(source.summary.objects) || 'no objects'}`);
         if (Object.keys(source.summary.unknownTypes).length > 0) process.stderr.write(`; not used: ${list(source.summary.unknownTypes)}`);
         if (Object.keys(source.summary.excluded).length > 0) process.stderr.write(`; excluded from MRR: ${list(source.summary.excluded)}`);
@@ -53,9 +52,9 @@ export function importCommand(run: RunState): Command {
       const { counts } = outcome;
       const accepted = counts.new + counts.replaced + counts.unchanged;
       process.stderr.write(
-        `imported into ${store.location}: ${count(outcome.batch.rowsRead)} rows read, ${count(accepted)} accepted ` +
-          `(${count(counts.new)} new, ${count(counts.replaced)} replaced, ${count(counts.unchanged)} unchanged), ` +
-          `${count(outcome.rejects.length)} rejected; ${outcome.recomputed === 'all' ? 'every customer' : `${count(outcome.recomputed)} customers`} recomputed (import ${outcome.importId})\n`,
+        `imported into ${store.location}: ${groupDigits(outcome.batch.rowsRead)} rows read, ${groupDigits(accepted)} accepted ` +
+          `(${groupDigits(counts.new)} new, ${groupDigits(counts.replaced)} replaced, ${groupDigits(counts.unchanged)} unchanged), ` +
+          `${groupDigits(outcome.rejects.length)} rejected; ${outcome.recomputed === 'all' ? 'every customer' : `${groupDigits(outcome.recomputed)} customers`} recomputed (import ${outcome.importId})\n`,
       );
       run.rejectedRows += outcome.rejects.length;
     } finally {
@@ -80,7 +79,7 @@ export function recomputeCommand(run: RunState): Command {
       await keepMonthlyReportFigures(store, today);
       progress.stop();
       for (const row of outcome.rejects) process.stderr.write(`${row.file}:${row.line}: ${row.column}: ${row.message}\n`);
-      process.stderr.write(`recomputed ${count(outcome.customers)} customers in ${store.location}\n`);
+      process.stderr.write(`recomputed ${groupDigits(outcome.customers)} customers in ${store.location}\n`);
       run.rejectedRows += outcome.rejects.length;
     } finally {
       await store.close();

@@ -14,6 +14,7 @@ import type { FxRate } from '../../engine/model.js';
 import type { RejectedRow } from '../../engine/movement.js';
 import { ratesCoverage, type RatesCoverage } from '../../ingest/rates/rates-coverage.js';
 import { ECB_HISTORY_URL } from '../../ingest/rates/ecb-history-url.js';
+import { groupDigits } from '../format/group-digits.js';
 import { renderTable } from '../format/render-table.js';
 import { openStore } from '../../app/store/open-store.js';
 import { emit, storeLocation, today, useColour, type RunState } from '../source-options.js';
@@ -79,11 +80,11 @@ function coverageJson(source: string, coverage: RatesCoverage): string {
 function coverageTable(source: string, coverage: RatesCoverage, colour: boolean): string {
   const table = renderTable(
     [{ header: 'pair' }, { header: 'first' }, { header: 'last' }, { header: 'rows', align: 'right' }, { header: 'gaps', align: 'right' }],
-    coverage.pairs.map((pair) => [`${pair.base}/${pair.quote}`, formatIsoDate(pair.first), formatIsoDate(pair.last), pair.rows.toLocaleString('en-US'), String(pair.gaps.length)]),
+    coverage.pairs.map((pair) => [`${pair.base}/${pair.quote}`, formatIsoDate(pair.first), formatIsoDate(pair.last), groupDigits(pair.rows), String(pair.gaps.length)]),
     colour,
   );
   const span = coverage.first === null ? 'no rates' : `${formatIsoDate(coverage.first)} → ${formatIsoDate(coverage.last!)}`;
-  return `${table}\n${source}: ${span}, ${coverage.rows.toLocaleString('en-US')} rows, ${coverage.currencies.length} currencies (${coverage.currencies.join(' ')})\n`;
+  return `${table}\n${source}: ${span}, ${groupDigits(coverage.rows)} rows, ${coverage.currencies.length} currencies (${coverage.currencies.join(' ')})\n`;
 }
 
 /** Loads a rates file into the store, as `runrate import FILE` does for any file. */
@@ -101,7 +102,7 @@ async function importIntoTheStore(file: string, flags: { db?: string }, run: Run
     reportWarnings(ratesCoverage(rates).warnings);
     const { counts } = outcome;
     process.stderr.write(
-      `imported into ${store.location}: ${summary(rates)}; ${counts.new.toLocaleString('en-US')} new, ${counts.replaced.toLocaleString('en-US')} replaced, ${counts.unchanged.toLocaleString('en-US')} unchanged; ${outcome.recomputed === 'all' ? 'every customer' : `${outcome.recomputed.toLocaleString('en-US')} customers`} recomputed\n`,
+      `imported into ${store.location}: ${summary(rates)}; ${groupDigits(counts.new)} new, ${groupDigits(counts.replaced)} replaced, ${groupDigits(counts.unchanged)} unchanged; ${outcome.recomputed === 'all' ? 'every customer' : `${groupDigits(outcome.recomputed)} customers`} recomputed\n`,
     );
   } finally {
     await store.close();
@@ -153,7 +154,7 @@ function syncCommand(run: RunState | undefined): Command {
         const result = await syncEcbRates({ url: flags.url, outFile });
         reportRejects(result.rejects, run);
         reportWarnings(result.warnings);
-        process.stderr.write(`fetched ${result.rows.toLocaleString('en-US')} rates, ${result.first} → ${result.last}, ${result.currencies.length} currencies, from ${result.url}\n`);
+        process.stderr.write(`fetched ${groupDigits(result.rows)} rates, ${result.first} → ${result.last}, ${result.currencies.length} currencies, from ${result.url}\n`);
         if (flags.out === undefined) await importIntoTheStore(outFile, command.optsWithGlobals<{ db?: string }>(), run);
         else process.stderr.write(`wrote ${result.outFile}\n`);
       } finally {
@@ -173,7 +174,7 @@ async function exists(path: string): Promise<boolean> {
 
 function summary(rates: readonly FxRate[]): string {
   const coverage = ratesCoverage(rates);
-  return `${rates.length.toLocaleString('en-US')} rates, ${optionalDate(coverage.first)} → ${optionalDate(coverage.last)}, ${coverage.currencies.length} currencies`;
+  return `${groupDigits(rates.length)} rates, ${optionalDate(coverage.first)} → ${optionalDate(coverage.last)}, ${coverage.currencies.length} currencies`;
 }
 
 /**
