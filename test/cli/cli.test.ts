@@ -377,6 +377,41 @@ describe('the store through the CLI', () => {
     expect(JSON.parse(oneInMemory.stdout).movements.length).toBeGreaterThan(0);
   });
 
+  test('an incremental import keeps every whole-business report equal to one computed from all the rows', async () => {
+    // The second import recomputes the customers it touches, and updates the kept report figures
+    // by their share (docs/store.md): the answer must be the one a computation over every row gives.
+    const demo = path.join(dir, 'increment-demo');
+    expect((await runrate(['demo', '--out', demo, '--customers', '80', '--months', '24', '--seed', '5'])).code).toBe(0);
+    const [header, ...lines] = readFileSync(path.join(demo, 'invoice_lines.csv'), 'utf8').trim().split('\n');
+    const amount = header!.split(',').indexOf('amount');
+    const reprice = (line: string) => line.split(',').map((cell, i) => (i === amount ? '1.00' : cell)).join(',');
+    const later = lines.slice(Math.floor(lines.length * 0.8));
+    const repriced = lines.filter((_, i) => i % 25 === 0 && i < lines.length * 0.8);
+    const earlier = lines.slice(0, Math.floor(lines.length * 0.8));
+    const others = ['customers.csv', 'plans.csv', 'subscription_events.csv', 'fx_rates.csv', 'runrate.config.json'];
+    const folder = (name: string, rows: string[], files: string[]) => {
+      mkdirSync(path.join(dir, name), { recursive: true });
+      writeFileSync(path.join(dir, name, 'invoice_lines.csv'), [header, ...rows].join('\n') + '\n');
+      for (const file of files) writeFileSync(path.join(dir, name, file), readFileSync(path.join(demo, file)));
+      return path.join(dir, name);
+    };
+    const first = folder('increment-first', earlier, others);
+    const second = folder('increment-second', [...later, ...repriced.map(reprice)], ['runrate.config.json']);
+    const whole = folder('increment-whole', [...earlier.map((line) => (repriced.includes(line) ? reprice(line) : line)), ...later], others);
+    const db = path.join(dir, 'increment.duckdb');
+    expect((await runrate(['import', first, '--db', db, '--quiet'])).code).toBe(0);
+    // Reports before the second import, so that there are kept figures to update.
+    expect((await runrate(['metrics', '--db', db, '--format', 'json'])).code).toBe(0);
+    const increment = await runrate(['import', second, '--db', db, '--quiet']);
+    expect(increment.code).toBe(0);
+    expect(increment.stderr).toMatch(new RegExp(`\\(${later.length} new, ${repriced.length} replaced, 0 unchanged\\), 0 rejected; \\d+ customers recomputed`));
+    for (const report of [['metrics', '--format', 'json'], ['mrr', '--format', 'json', '--interval', 'quarter'], ['movements', '--format', 'ndjson'], ['customers', '--format', 'json']]) {
+      const fromStore = await runrate([...report, '--db', db]);
+      expect(fromStore.code, report.join(' ')).toBe(0);
+      expect(fromStore.stdout, report.join(' ')).toBe((await runrate([...report, '--data', whole])).stdout);
+    }
+  });
+
   test('import reports rejected rows, exits 3, and keeps them for `runrate rejects`', async () => {
     const db = path.join(dir, 'rejects.duckdb');
     const imported = await runrate(['import', dataset('rejects'), '--db', db, '--as-of', '2024-02-10']);
