@@ -8,11 +8,11 @@ import { assert } from '../engine/assert.js';
 import type { CalendarDate } from '../engine/calendar/calendar-date.js';
 import type { Instant } from '../engine/calendar/instant.js';
 import type { SubscriptionTimeline, TimelinePoint } from '../engine/compute-movements.js';
-import type { Customer, FxRate, InvoiceLine, Moment, Plan, SubscriptionEvent } from '../engine/model.js';
+import type { Customer, Dataset, FxRate, InvoiceLine, Moment, Plan, SubscriptionEvent } from '../engine/model.js';
 import type { CurrencyCode } from '../engine/money/currency.js';
 import { ratio } from '../engine/money/ratio.js';
 import type { DataWarning, Movement, RejectedRow } from '../engine/movement.js';
-import type { DerivedRows } from './store-port.js';
+import type { DerivedRows, SourceDocuments } from './store-port.js';
 
 export type ColumnType = 'text' | 'bigint' | 'date' | 'instant' | 'boolean';
 
@@ -296,6 +296,17 @@ export function recordsFromDocuments<R>(table: TableDef<R>, documents: readonly 
     }
   }
   return records;
+}
+
+/** A chunk's lines and events from their documents, with every plan and rate: the engine's input. */
+export function datasetOfDocuments(documents: SourceDocuments, shared: Pick<Dataset, 'plans' | 'fxRates'>): Dataset {
+  return {
+    customers: [],
+    plans: shared.plans,
+    invoiceLines: recordsFromDocuments(INVOICE_LINES, documents.invoiceLines),
+    subscriptionEvents: recordsFromDocuments(SUBSCRIPTION_EVENTS, documents.subscriptionEvents),
+    fxRates: shared.fxRates,
+  };
 }
 
 /** Derived rows as the records of each derived table, for both backends to append. */

@@ -10,9 +10,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { assert } from '../../engine/assert.js';
 import type { EngineConfig } from '../../engine/config.js';
-import type { Dataset, FxRate, Plan } from '../../engine/model.js';
+import type { FxRate, Plan } from '../../engine/model.js';
 import type { SourceDocuments } from '../../store/store-port.js';
-import { derivedRecords, INVOICE_LINES, recordsFromDocuments, SUBSCRIPTION_EVENTS } from '../../store/store-tables.js';
+import { datasetOfDocuments, derivedRecords } from '../../store/store-tables.js';
 import { fallbackRatesFor } from '../load-dataset-source.js';
 import { deriveRows } from './derive-rows.js';
 
@@ -27,13 +27,7 @@ assert(port !== null, 'derive-worker runs as a worker thread');
 const { config, plans, fxRates } = workerData as Setup;
 
 async function derive(documents: SourceDocuments) {
-  const dataset: Dataset = {
-    customers: [],
-    plans,
-    invoiceLines: recordsFromDocuments(INVOICE_LINES, documents.invoiceLines),
-    subscriptionEvents: recordsFromDocuments(SUBSCRIPTION_EVENTS, documents.subscriptionEvents),
-    fxRates,
-  };
+  const dataset = datasetOfDocuments(documents, { plans, fxRates });
   const derived = deriveRows(dataset, config, await fallbackRatesFor(dataset, config));
   const tables = derivedRecords(derived).map(([table, records]) => ({ table: table.name, json: JSON.stringify(records.map((record) => table.toRow(record))) }));
   return { tables, rejects: derived.rejects };

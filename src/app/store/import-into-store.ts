@@ -14,7 +14,7 @@ import type { RejectedRow } from '../../engine/movement.js';
 import { availableParallelism } from 'node:os';
 import { compareStrings } from '../../engine/subscription/subscription-state.js';
 import { ConfigurationMismatchError, type MergeCounts, type RunrateStore, type StoreTransaction } from '../../store/store-port.js';
-import { INVOICE_LINES, recordsFromDocuments, SUBSCRIPTION_EVENTS } from '../../store/store-tables.js';
+import { datasetOfDocuments } from '../../store/store-tables.js';
 import { UsageError } from '../errors.js';
 import { fallbackRatesFor } from '../load-dataset-source.js';
 import { configFromFile } from '../config-from-file.js';
@@ -211,15 +211,8 @@ function unorderedRows(tx: StoreTransaction, readDocuments: NonNullable<StoreTra
   let shared: Promise<Pick<Dataset, 'plans' | 'fxRates'>> | undefined;
   return async (customerIds) => {
     // Plans and rates once: every chunk uses all of them.
-    const { plans, fxRates } = await (shared ??= tx.readSourceRows([]));
-    const documents = await readDocuments(customerIds);
-    return {
-      customers: [],
-      plans,
-      invoiceLines: recordsFromDocuments(INVOICE_LINES, documents.invoiceLines),
-      subscriptionEvents: recordsFromDocuments(SUBSCRIPTION_EVENTS, documents.subscriptionEvents),
-      fxRates,
-    };
+    const plansAndRates = await (shared ??= tx.readSourceRows([]));
+    return datasetOfDocuments(await readDocuments(customerIds), plansAndRates);
   };
 }
 
