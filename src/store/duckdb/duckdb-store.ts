@@ -4,7 +4,7 @@
  * the file as it was. DuckDB allows one writing process: a second gets StoreBusyError.
  */
 import { totalmem } from 'node:os';
-import type { DuckDBConnection} from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { DuckDBDateValue, DuckDBInstance, DuckDBTimestampTZValue, type DuckDBAppender } from '@duckdb/node-api';
 import type { CalendarDate } from '../../engine/calendar/calendar-date.js';
 import { compareMovements } from '../../engine/compute-movements.js';
@@ -57,6 +57,8 @@ import { DUCKDB_MIGRATIONS } from './duckdb-migrations.js';
 import { SourceRowStaging, type StagedTableMerge } from '../merge-source-rows.js';
 import { quote, sqlString } from './duckdb-sql-text.js';
 import { csvStagingTable, stageCsvFile } from './stage-csv-file.js';
+import { copySteps, type RowidRange } from './copy-steps.js';
+import { rowGroupRows } from './row-group-rows.js';
 
 
 /** What a kept answer is for (its key), and what is kept: the figures and the rates they used. */
@@ -135,14 +137,13 @@ function append(appender: DuckDBAppender, column: ColumnDef, cell: Cell): void {
 interface DeferredCopy {
   readonly table: string;
   readonly staging: string;
-  /** The first rowid not copied yet (rows staged in a transaction are numbered from 2^55). */
-  next: bigint;
-  readonly last: bigint;
+  /** The rowid ranges not copied yet, in order (copySteps). */
+  readonly steps: RowidRange[];
 }
 
 /** The tables whose copy may wait: the large ones. */
 const DEFERRABLE_COPIES = new Set(['customers', 'invoice_lines', 'subscription_events']);
-/** Two of DuckDB's row groups per step: short enough not to keep a computed chunk waiting long. */
+/** About two of DuckDB's row groups per step: short enough not to keep a computed chunk waiting long. */
 const COPY_STEP_ROWS = 2n * 122_880n;
 
 /** "Conflicting lock is held in /usr/bin/node (PID 1234)" → 1234. */
@@ -435,8 +436,11 @@ class DuckDbStore implements RunrateStore, StoreTransaction {
       // Every staged row is new to an empty table: the copy can wait.
       // Read as BigInt: rows staged in a transaction are numbered from 2^55, past a JS number.
       const [first, last] = (await this.connection.runAndReadAll(`SELECT min(rowid), max(rowid) FROM temp.${changed}`)).getRows()[0]!;
-      if (typeof first === 'bigint' && typeof last === 'bigint') this.deferredCopies.push({ table: table.name, staging: changed, next: first, last });
-      else await this.connection.run(`DROP TABLE IF EXISTS temp.${changed}`);
+      if (typeof first === 'bigint' && typeof last === 'bigint') {
+        // Steps of whole row groups of the staged table (copySteps).
+        const steps = copySteps(first, last, await rowGroupRows(this.connection, `temp.${changed}`), this.copyStepRows);
+        this.deferredCopies.push({ table: table.name, staging: changed, steps });
+      } else await this.connection.run(`DROP TABLE IF EXISTS temp.${changed}`);
       return;
     }
     const keys = SOURCE_KEYS[table.name]!;
@@ -495,10 +499,10 @@ class DuckDbStore implements RunrateStore, StoreTransaction {
   async continueMerge(): Promise<boolean> {
     const copy = this.deferredCopies[0];
     if (!copy) return false;
-    const last = copy.next + this.copyStepRows - 1n < copy.last ? copy.next + this.copyStepRows - 1n : copy.last;
-    await this.connection.run(`INSERT INTO ${quote(copy.table)} SELECT * FROM temp.${copy.staging} WHERE rowid BETWEEN ${copy.next} AND ${last}`);
-    copy.next = last + 1n;
-    if (copy.next > copy.last) {
+    const step = copy.steps.shift();
+    assert(step !== undefined, `no step left in the copy of ${copy.table}`);
+    await this.connection.run(`INSERT INTO ${quote(copy.table)} SELECT * FROM temp.${copy.staging} WHERE rowid BETWEEN ${step.first} AND ${step.last}`);
+    if (copy.steps.length === 0) {
       await this.connection.run(`DROP TABLE IF EXISTS temp.${copy.staging}`);
       this.deferredCopies.shift();
     }
