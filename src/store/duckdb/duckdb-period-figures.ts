@@ -9,6 +9,7 @@
  * denominator.
  */
 import { DuckDBDateValue, type DuckDBConnection } from '@duckdb/node-api';
+import { assert } from '../../engine/assert.js';
 import { addDays, addMonths } from '../../engine/calendar/calendar-date.js';
 import type { PeriodFigures } from '../../engine/report/metrics-report.js';
 import type { Period } from '../../engine/report/period.js';
@@ -219,13 +220,43 @@ export async function duckdbPeriodFigures(
     rateAppender.flushSync();
     rateAppender.closeSync();
   }
+  if (fullUntil > 0) {
+    // Both ways give the same integers; which is cheaper depends on how many periods there are.
+    const yearAgo =
+      fullUntil <= ROW_PER_CUSTOMER_UP_TO
+        ? await yearAgoFiguresByCustomer(connection, table, fullUntil, reportingCurrency)
+        : await yearAgoFiguresByRuns(connection, table, periods.slice(0, fullUntil), reportingCurrency);
+    yearAgo.forEach(({ mrr, customersMrrNow }, idx) => Object.assign(figures[idx]!, { yearAgoMrr: mrr, yearAgoCustomersMrrNow: customersMrrNow }));
+  }
+  return { figures, ratesThen, foreignCurrencies: foreign };
+}
+
+type DerivedTableNames = { readonly customerStates: string; readonly timelinePoints: string; readonly subscriptions: string };
+type YearAgoSums = Array<{ mrr: number; customersMrrNow: number }>;
+
+/**
+ * Up to this many periods, nrr_12m's sums take a row per period and paying customer
+ * (yearAgoFiguresByCustomer); beyond, runs of periods (yearAgoFiguresByRuns), whose rows do not
+ * grow with the periods but which costs more to set up. Measured, alternated with each other: a
+ * monthly report (36 periods) at M 0.66 s against 0.71 s, at L 3.4–3.6 s against 3.2–3.4 s; the
+ * kept figures' shares of an incremental batch (900 customers) 13 ms against 70 ms; weekly at M
+ * 1.2 s against 0.8 s, at L 8.7–10.2 s against 3.8–4.0 s; daily at M 5.5 s against 1.4 s.
+ */
+const ROW_PER_CUSTOMER_UP_TO = 48;
+
+/**
+ * nrr_12m's two sums for each of the first `count` periods of `report_periods`, from a row per
+ * period and customer paying on its year-ago day (`year_ago_base`); see yearAgoFiguresByRuns.
+ */
+async function yearAgoFiguresByCustomer(connection: DuckDBConnection, table: DerivedTableNames, count: number, reportingCurrency: string): Promise<YearAgoSums> {
+  const sums: YearAgoSums = Array.from({ length: count }, () => ({ mrr: 0, customersMrrNow: 0 }));
   await connection.run(
     `CREATE OR REPLACE TEMP TABLE year_ago_base AS
      SELECT p.idx, p.last, c.customer_id, c.mrr
      FROM ${table.customerStates} c JOIN report_periods p ON c.valid_from <= p.year_before AND p.year_before < c.valid_to
-     WHERE c.mrr > 0 AND p.idx < ${fullUntil}`,
+     WHERE c.mrr > 0 AND p.idx < ${count}`,
   );
-  for (const [idx, then] of await rows(connection, `SELECT idx, sum(mrr) FROM year_ago_base GROUP BY idx`)) figures[int(idx)]!.yearAgoMrr = int(then);
+  for (const [idx, then] of await rows(connection, `SELECT idx, sum(mrr) FROM year_ago_base GROUP BY idx`)) sums[int(idx)]!.mrr = int(then);
   for (const [idx, now] of await rows(
     connection,
     // Driven from the base, joined on the customer with the span as a filter: three times
@@ -236,13 +267,126 @@ export async function duckdbPeriodFigures(
        END)
      FROM year_ago_base b
      JOIN ${table.timelinePoints} tp ON tp.customer_id = b.customer_id AND tp.date <= b.last AND b.last < tp.valid_to
-     JOIN ${table.subscriptions} s ON s.subscription_id = tp.subscription_id
+     JOIN ${table.subscriptions} s ON s.customer_id = tp.customer_id AND s.subscription_id = tp.subscription_id
      LEFT JOIN rates_then r ON r.idx = b.idx AND r.currency = s.currency
      WHERE NOT tp.scheduled AND tp.mrr > 0
      GROUP BY b.idx`,
     [reportingCurrency],
   )) {
-    figures[int(idx)]!.yearAgoCustomersMrrNow = int(now);
+    sums[int(idx)]!.customersMrrNow = int(now);
   }
-  return { figures, ratesThen, foreignCurrencies: foreign };
+  return sums;
+}
+
+/**
+ * nrr_12m's two sums for each of `periods` (in order): the MRR of the customers paying on the
+ * period's year-ago day, and their MRR on its last day at the year-ago rates (`rates_then`).
+ *
+ * Without a row per period and customer: each customer's span of MRR that covers a year-ago day
+ * covers a run of consecutive periods, and each timeline point that covers a last day covers
+ * another, since both days grow with the period. So a span, or a span and one of its customer's
+ * points, adds its amount to the periods from one index to another: two changes at the ends of
+ * the run, summed in index order. The points' amounts go by subscription currency and native
+ * MRR, so that each period converts each native amount at its own rate and multiplies it by how
+ * many points hold it, exactly as the conversion point by point would. Weekly metrics at L spent
+ * 5.8 s on this with a row per period and customer (some 70 million rows), 1.1 s by runs.
+ */
+async function yearAgoFiguresByRuns(connection: DuckDBConnection, table: DerivedTableNames, periods: readonly Period[], reportingCurrency: string): Promise<YearAgoSums> {
+  const thenDays = periods.map((period) => addMonths(period.last, -12));
+  const nowDays = periods.map((period) => period.last);
+  for (let idx = 1; idx < periods.length; idx++) {
+    assert(thenDays[idx]! >= thenDays[idx - 1]! && nowDays[idx]! >= nowDays[idx - 1]!, `report periods out of order at ${idx}`);
+  }
+  // For each day, how many periods have their year-ago day, and their last day, before it: a
+  // span [from, to) covers the periods from the count at `from` to the count at `to` less one.
+  // Days outside [first, last] count as the nearest end (none before, all after).
+  const first = Math.min(thenDays[0]!, nowDays[0]!);
+  const last = Math.max(thenDays.at(-1)!, nowDays.at(-1)!) + 1;
+  await connection.run(`CREATE OR REPLACE TEMP TABLE nrr_days (day DATE, then_below INTEGER, now_below INTEGER)`);
+  const dayAppender = await connection.createAppender('nrr_days', 'main', 'temp');
+  for (let day = first, thenBelow = 0, nowBelow = 0; day <= last; day++) {
+    while (thenBelow < periods.length && thenDays[thenBelow]! < day) thenBelow++;
+    while (nowBelow < periods.length && nowDays[nowBelow]! < day) nowBelow++;
+    dayAppender.appendDate(new DuckDBDateValue(day));
+    dayAppender.appendInteger(thenBelow);
+    dayAppender.appendInteger(nowBelow);
+    dayAppender.endRow();
+  }
+  dayAppender.flushSync();
+  dayAppender.closeSync();
+  const clamped = (column: string): string => `greatest(least(${column}, DATE '1970-01-01' + ${last}), DATE '1970-01-01' + ${first})`;
+
+  // Each customer's spans of MRR above 0, as the run of periods whose year-ago day they cover.
+  await connection.run(
+    `CREATE OR REPLACE TEMP TABLE year_ago_spans AS
+     SELECT c.customer_id, c.mrr, f.then_below AS lo, t.then_below - 1 AS hi
+     FROM ${table.customerStates} c
+     JOIN nrr_days f ON f.day = ${clamped('c.valid_from')}
+     JOIN nrr_days t ON t.day = ${clamped('c.valid_to')}
+     WHERE c.mrr > 0 AND f.then_below <= t.then_below - 1`,
+  );
+  const mrr = new Array<number>(periods.length + 1).fill(0);
+  for (const [idx, change] of await rows(
+    connection,
+    `SELECT lo, sum(mrr) FROM year_ago_spans GROUP BY lo UNION ALL SELECT hi + 1, -sum(mrr) FROM year_ago_spans GROUP BY hi + 1`,
+  )) {
+    mrr[int(idx)]! += int(change);
+  }
+
+  // The "now" sum needs only when each customer was paying then, not how much: their spans
+  // merged into runs of consecutive periods (a change of price splits a span, not a run), so
+  // that each point meets one or two runs instead of every span (13.5 million pairs at L).
+  await connection.run(
+    `CREATE OR REPLACE TEMP TABLE year_ago_runs AS
+     SELECT customer_id, min(lo) AS lo, max(hi) AS hi FROM (
+       SELECT customer_id, lo, hi, sum(CASE WHEN lo = previous_hi + 1 THEN 0 ELSE 1 END) OVER (PARTITION BY customer_id ORDER BY lo) AS run
+       FROM (SELECT customer_id, lo, hi, lag(hi) OVER (PARTITION BY customer_id ORDER BY lo) AS previous_hi FROM year_ago_spans))
+     GROUP BY customer_id, run`,
+  );
+  const customersMrrNow = new Array<number>(periods.length).fill(0);
+  for (const [idx, now] of await rows(
+    connection,
+    // Only the subscriptions in another currency are looked up: every timeline has its
+    // subscription's row, so a point without a foreign one is in the reporting currency.
+    `WITH now_points AS (
+       SELECT tp.customer_id, coalesce(s.currency, $1) AS currency, tp.native_mrr, tp.mrr, f.now_below AS lo, t.now_below - 1 AS hi
+       FROM ${table.timelinePoints} tp
+       LEFT JOIN (SELECT customer_id, subscription_id, currency FROM ${table.subscriptions} WHERE currency <> $1) s
+         ON s.customer_id = tp.customer_id AND s.subscription_id = tp.subscription_id
+       JOIN nrr_days f ON f.day = ${clamped('tp.date')}
+       JOIN nrr_days t ON t.day = ${clamped('tp.valid_to')}
+       WHERE NOT tp.scheduled AND tp.mrr > 0 AND f.now_below <= t.now_below - 1
+     ), runs AS (
+       SELECT n.currency, n.native_mrr, n.mrr, greatest(y.lo, n.lo) AS lo, least(y.hi, n.hi) AS hi
+       FROM year_ago_runs y JOIN now_points n ON n.customer_id = y.customer_id
+       WHERE greatest(y.lo, n.lo) <= least(y.hi, n.hi)
+     ), changes AS (
+       -- Both ends of a run from one pass over the runs (a UNION ALL would join them twice).
+       SELECT currency, native_mrr, idx, sum(points) AS points, sum(mrr) AS mrr FROM (
+         SELECT currency, native_mrr, unnest([lo, hi + 1]) AS idx, unnest([1, -1]) AS points, unnest([mrr, -mrr]) AS mrr FROM runs)
+       GROUP BY currency, native_mrr, idx
+     ), held AS (
+       SELECT currency, native_mrr, idx, lead(idx, 1, ${periods.length}) OVER w AS until,
+              sum(points) OVER w AS points, sum(mrr) OVER w AS mrr
+       FROM changes WINDOW w AS (PARTITION BY currency, native_mrr ORDER BY idx)
+     )
+     SELECT p.idx, sum(CASE
+         WHEN h.currency = $1 OR r.num IS NULL THEN h.mrr
+         ELSE h.points * ((2 * h.native_mrr::HUGEINT * r.num + r.den) // (2 * r.den))
+       END)
+     FROM held h
+     JOIN report_periods p ON h.idx <= p.idx AND p.idx < h.until
+     LEFT JOIN rates_then r ON r.idx = p.idx AND r.currency = h.currency
+     WHERE h.points <> 0
+     GROUP BY p.idx`,
+    [reportingCurrency],
+  )) {
+    customersMrrNow[int(idx)] = int(now);
+  }
+
+  let running = 0;
+  return customersMrrNow.map((customersMrrNow, idx) => {
+    running += mrr[idx]!;
+    return { mrr: running, customersMrrNow };
+  });
 }
