@@ -348,8 +348,9 @@ async function yearAgoFiguresByRuns(connection: DuckDBConnection, table: Derived
   const customersMrrNow = new Array<number>(periods.length).fill(0);
   for (const [idx, now] of await rows(
     connection,
-    // Only the subscriptions in another currency are looked up: every timeline has its
-    // subscription's row, so a point without a foreign one is in the reporting currency.
+    // Only the subscriptions in another currency are looked up: the store writes a subscription
+    // row for every timeline (derivedRecords), so a point without a foreign one is in the
+    // reporting currency.
     `WITH now_points AS (
        SELECT tp.customer_id, coalesce(s.currency, $1) AS currency, tp.native_mrr, tp.mrr, f.now_below AS lo, t.now_below - 1 AS hi
        FROM ${table.timelinePoints} tp
@@ -363,7 +364,7 @@ async function yearAgoFiguresByRuns(connection: DuckDBConnection, table: Derived
        FROM year_ago_runs y JOIN now_points n ON n.customer_id = y.customer_id
        WHERE greatest(y.lo, n.lo) <= least(y.hi, n.hi)
      ), changes AS (
-       -- Both ends of a run from one pass over the runs (a UNION ALL would join them twice).
+       -- A row for each end of each run: it starts adding at lo and stops at hi + 1.
        SELECT currency, native_mrr, idx, sum(points) AS points, sum(mrr) AS mrr FROM (
          SELECT currency, native_mrr, unnest([lo, hi + 1]) AS idx, unnest([1, -1]) AS points, unnest([mrr, -mrr]) AS mrr FROM runs)
        GROUP BY currency, native_mrr, idx
